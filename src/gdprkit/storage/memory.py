@@ -14,25 +14,65 @@ from __future__ import annotations
 import contextlib
 import copy
 import threading
+import uuid
 from typing import TYPE_CHECKING
 
 import attrs
 
 from gdprkit.clock import to_utc
-from gdprkit.errors import ConflictError, NotFoundError, StorageError
+from gdprkit.errors import ClaimLostError, ConflictError, NotFoundError, StorageError
 from gdprkit.storage.keys import KeyTombstone, WrappedKey
+from gdprkit.storage.types import (
+    AuditEntry,
+    AuditSeal,
+    BlindIndexEntry,
+    Claim,
+    ConsentEvent,
+    DisposalRecord,
+    Hold,
+    HoldScope,
+    LinkKey,
+    LinkState,
+    PublishedText,
+    PurposeLink,
+    Record,
+    RecordKind,
+    Subject,
+    SubjectRequest,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Collection, Iterator
+    from collections.abc import Collection, Iterator, Mapping
+    from typing import Any
 
 __all__ = ["MemoryStore"]
+
+
+@attrs.frozen(kw_only=True)
+class _ClaimRow:
+    worker: str
+    lease_until: dt.datetime
+    completed: bool = False
 
 
 @attrs.define
 class _Tables:
     """Every table of the store; values are immutable, so a shallow copy is a snapshot."""
 
+    subjects: dict[str, Subject] = attrs.Factory(dict)
+    blind: set[tuple[str, str, bytes]] = attrs.Factory(set)
+    records: dict[str, Record] = attrs.Factory(dict)
+    links: dict[LinkKey, PurposeLink] = attrs.Factory(dict)
+    leases: dict[LinkKey, tuple[str | None, dt.datetime]] = attrs.Factory(dict)
+    claims: dict[str, _ClaimRow] = attrs.Factory(dict)
+    consent: list[ConsentEvent] = attrs.Factory(list)
+    requests: dict[str, SubjectRequest] = attrs.Factory(dict)
+    holds: dict[str, Hold] = attrs.Factory(dict)
+    texts: dict[str, PublishedText] = attrs.Factory(dict)
+    disposals: dict[str, DisposalRecord] = attrs.Factory(dict)
+    audit: dict[int, AuditEntry] = attrs.Factory(dict)
+    seal: list[AuditSeal] = attrs.Factory(list)
     keys: dict[int, WrappedKey] = attrs.Factory(dict)
     tombstones: dict[int, KeyTombstone] = attrs.Factory(dict)
 
@@ -95,6 +135,425 @@ class MemoryStore:
     def _check_not_doomed(self) -> None:
         if self._doomed:
             raise StorageError("transaction rolled back: an inner transaction failed")
+
+    # --- subjects ---------------------------------------------------------------------
+
+    def add_subject(self, subject: Subject) -> None:
+        """Store a new subject; see :class:`gdprkit.storage.protocol.SubjectStore`."""
+        with self.transaction():
+            if subject.id in self._t.subjects:
+                raise ConflictError("subject id already exists")
+            self._t.subjects[subject.id] = subject
+
+    def get_subject(self, subject_id: str) -> Subject | None:
+        """Return the subject, or ``None``."""
+        with self.transaction():
+            return self._t.subjects.get(subject_id)
+
+    def delete_subject(self, subject_id: str) -> None:
+        """Delete a subject without records, with its blind-index entries (Art. 17)."""
+        with self.transaction():
+            if subject_id not in self._t.subjects:
+                raise NotFoundError("no such subject")
+            if any(r.subject_id == subject_id for r in self._t.records.values()):
+                raise ConflictError("the subject still has records")
+            self.remove_blind_index(subject_id)
+            del self._t.subjects[subject_id]
+
+    def add_blind_index(self, entry: BlindIndexEntry) -> None:
+        """Add a digest for a subject; idempotent."""
+        with self.transaction():
+            if entry.subject_id not in self._t.subjects:
+                raise NotFoundError("no such subject")
+            self._t.blind.add((entry.subject_id, entry.index_name, entry.digest))
+
+    def find_subjects(self, index_name: str, digest: bytes) -> list[str]:
+        """Return the ids of the subjects with this digest, sorted."""
+        with self.transaction():
+            return sorted(s for s, n, d in self._t.blind if n == index_name and d == digest)
+
+    def remove_blind_index(self, subject_id: str, *, index_name: str | None = None) -> int:
+        """Remove a subject's blind-index entries; return how many went."""
+        with self.transaction():
+            gone = {
+                e
+                for e in self._t.blind
+                if e[0] == subject_id and (index_name is None or e[1] == index_name)
+            }
+            self._t.blind -= gone
+            return len(gone)
+
+    # --- records ----------------------------------------------------------------------
+
+    def add_record(self, record: Record) -> None:
+        """Store a new record with its fields."""
+        with self.transaction():
+            if record.subject_id not in self._t.subjects:
+                raise NotFoundError("no such subject")
+            if record.id in self._t.records:
+                raise ConflictError("record id already exists")
+            self._t.records[record.id] = record
+
+    def get_record(self, record_id: str) -> Record | None:
+        """Return the record, or ``None``."""
+        with self.transaction():
+            return self._t.records.get(record_id)
+
+    def records_of_subject(self, subject_id: str) -> list[Record]:
+        """Return a subject's records by ``(created_at, id)``."""
+        with self.transaction():
+            return sorted(
+                (r for r in self._t.records.values() if r.subject_id == subject_id),
+                key=lambda r: (r.created_at, r.id),
+            )
+
+    def put_fields(self, record_id: str, fields: Mapping[str, bytes]) -> None:
+        """Add or replace encrypted field values of a managed record."""
+        with self.transaction():
+            record = self._record(record_id)
+            if record.kind is RecordKind.REFERENCED:
+                raise ConflictError("a referenced record holds no field values")
+            self._t.records[record_id] = attrs.evolve(record, fields={**record.fields, **fields})
+
+    def remove_fields(self, record_id: str, category_ids: Collection[str]) -> list[str]:
+        """Remove fields; return the category ids that were present, sorted."""
+        with self.transaction():
+            record = self._record(record_id)
+            gone = sorted(set(category_ids) & set(record.fields))
+            kept = {c: v for c, v in record.fields.items() if c not in gone}
+            self._t.records[record_id] = attrs.evolve(record, fields=kept)
+            return gone
+
+    def delete_record(self, record_id: str) -> None:
+        """Delete a record with its fields and purpose links."""
+        with self.transaction():
+            self._record(record_id)
+            del self._t.records[record_id]
+            for key in [k for k in self._t.links if k.record_id == record_id]:
+                del self._t.links[key]
+                self._t.leases.pop(key, None)
+
+    def _record(self, record_id: str) -> Record:
+        record = self._t.records.get(record_id)
+        if record is None:
+            raise NotFoundError("no such record")
+        return record
+
+    # --- purpose links and claims -----------------------------------------------------
+
+    def add_link(self, link: PurposeLink) -> None:
+        """Store a new purpose link."""
+        with self.transaction():
+            self._record(link.record_id)
+            if link.key in self._t.links:
+                raise ConflictError("the record already has a link to this purpose")
+            self._t.links[link.key] = link
+
+    def get_link(self, record_id: str, purpose_id: str) -> PurposeLink | None:
+        """Return the link, or ``None``."""
+        with self.transaction():
+            return self._t.links.get(LinkKey(record_id=record_id, purpose_id=purpose_id))
+
+    def update_link(self, link: PurposeLink) -> None:
+        """Write a changed link; ``created_at`` keeps its stored value."""
+        with self.transaction():
+            old = self._t.links.get(link.key)
+            if old is None:
+                raise NotFoundError("no such purpose link")
+            self._t.links[link.key] = attrs.evolve(link, created_at=old.created_at)
+
+    def links_of_record(self, record_id: str) -> list[PurposeLink]:
+        """Return a record's links by ``purpose_id``."""
+        with self.transaction():
+            return sorted(
+                (v for k, v in self._t.links.items() if k.record_id == record_id),
+                key=lambda v: v.purpose_id,
+            )
+
+    def links_of_subject(self, subject_id: str) -> list[PurposeLink]:
+        """Return the links of a subject's records by ``(record_id, purpose_id)``."""
+        with self.transaction():
+            mine = {r.id for r in self._t.records.values() if r.subject_id == subject_id}
+            return [self._t.links[k] for k in sorted(self._t.links) if k.record_id in mine]
+
+    def links_of_purpose(
+        self,
+        purpose_id: str,
+        *,
+        after: LinkKey | None,
+        limit: int,
+    ) -> list[PurposeLink]:
+        """Return up to *limit* links of a purpose by ``record_id``, after *after*."""
+        with self.transaction():
+            keys = sorted(
+                k
+                for k in self._t.links
+                if k.purpose_id == purpose_id and (after is None or k > after)
+            )
+            return [self._t.links[k] for k in keys[: max(limit, 0)]]
+
+    def links_awaiting_trigger(
+        self,
+        created_before: dt.datetime,
+        *,
+        limit: int,
+    ) -> list[PurposeLink]:
+        """Return live links without ``eligible_from`` made before an instant."""
+        before = to_utc(created_before, what="links_awaiting_trigger(created_before)")
+        with self.transaction():
+            found = sorted(
+                (v for v in self._t.links.values() if _awaiting(v, None) and v.created_at < before),
+                key=lambda v: (v.created_at, v.record_id, v.purpose_id),
+            )
+            return found[: max(limit, 0)]
+
+    def count_due_links(self, now: dt.datetime, *, purpose_id: str | None = None) -> int:
+        """Count live links with ``eligible_from <= now``."""
+        now = to_utc(now, what="count_due_links(now)")
+        with self.transaction():
+            return sum(1 for v in self._t.links.values() if _due(v, now, purpose_id))
+
+    def count_awaiting_trigger(self, *, purpose_id: str | None = None) -> int:
+        """Count live links without ``eligible_from``."""
+        with self.transaction():
+            return sum(1 for v in self._t.links.values() if _awaiting(v, purpose_id))
+
+    def claim_due(
+        self,
+        now: dt.datetime,
+        *,
+        worker: str,
+        limit: int,
+        lease_until: dt.datetime,
+    ) -> Claim:
+        """Lease up to *limit* due, unclaimed links to *worker* until *lease_until*."""
+        now = to_utc(now, what="claim_due(now)")
+        lease_until = to_utc(lease_until, what="claim_due(lease_until)")
+        _check_claim_args(now, limit, lease_until)
+        with self.transaction():
+            due = sorted(
+                (
+                    v
+                    for k, v in self._t.links.items()
+                    if _due(v, now, None) and self._lease_free(k, now)
+                ),
+                key=lambda v: (v.eligible_from, v.record_id, v.purpose_id),
+            )[:limit]
+            claim_id = uuid.uuid4().hex
+            self._t.claims[claim_id] = _ClaimRow(worker=worker, lease_until=lease_until)
+            for link in due:
+                self._t.leases[link.key] = (claim_id, lease_until)
+            return Claim(id=claim_id, worker=worker, lease_until=lease_until, links=due)
+
+    def _lease_free(self, key: LinkKey, now: dt.datetime) -> bool:
+        lease = self._t.leases.get(key)
+        return lease is None or lease[1] <= now
+
+    def complete_claim(
+        self,
+        claim_id: str,
+        *,
+        worker: str,
+        now: dt.datetime,
+        defer: Collection[LinkKey] = (),
+        defer_until: dt.datetime | None = None,
+    ) -> None:
+        """Release a claim's links once handled; idempotent."""
+        now = to_utc(now, what="complete_claim(now)")
+        until = _check_defer(defer, defer_until)
+        with self.transaction():
+            row = self._t.claims.get(claim_id)
+            if row is None or row.worker != worker:
+                raise ClaimLostError("claim unknown or held by another worker")
+            if row.completed:
+                return
+            if row.lease_until <= now:
+                raise ClaimLostError("claim lease ended before completion")
+            self._t.claims[claim_id] = attrs.evolve(row, completed=True)
+            deferred = set(defer)
+            for key, (holder, _) in list(self._t.leases.items()):
+                if holder == claim_id:
+                    if key in deferred and until is not None:
+                        self._t.leases[key] = (None, until)
+                    else:
+                        del self._t.leases[key]
+
+    # --- consent events ---------------------------------------------------------------
+
+    def add_consent_event(self, event: ConsentEvent) -> None:
+        """Append a consent event."""
+        with self.transaction():
+            if any(e.id == event.id for e in self._t.consent):
+                raise ConflictError("consent event id already exists")
+            self._t.consent.append(event)
+
+    def consent_events(
+        self,
+        subject_id: str,
+        purpose_id: str | None = None,
+    ) -> list[ConsentEvent]:
+        """Return a subject's events by time, then by insertion."""
+        with self.transaction():
+            return sorted(
+                (
+                    e
+                    for e in self._t.consent
+                    if e.subject_id == subject_id
+                    and (purpose_id is None or e.purpose_id == purpose_id)
+                ),
+                key=lambda e: e.at,
+            )
+
+    # --- subject requests -------------------------------------------------------------
+
+    def add_request(self, request: SubjectRequest) -> None:
+        """Store a new request."""
+        with self.transaction():
+            if request.id in self._t.requests:
+                raise ConflictError("request id already exists")
+            self._t.requests[request.id] = request
+
+    def get_request(self, request_id: str) -> SubjectRequest | None:
+        """Return the request, or ``None``."""
+        with self.transaction():
+            return self._t.requests.get(request_id)
+
+    def update_request(
+        self,
+        request_id: str,
+        *,
+        state: str,
+        details: Mapping[str, Any] | None = None,
+    ) -> SubjectRequest:
+        """Set a request's state (and details); return it."""
+        with self.transaction():
+            old = self._t.requests.get(request_id)
+            if old is None:
+                raise NotFoundError("no such request")
+            new = attrs.evolve(
+                old,
+                state=state,
+                details=old.details if details is None else details,
+            )
+            self._t.requests[request_id] = new
+            return new
+
+    def requests_of_subject(self, subject_id: str) -> list[SubjectRequest]:
+        """Return a subject's requests by ``(received_at, id)``."""
+        with self.transaction():
+            return sorted(
+                (r for r in self._t.requests.values() if r.subject_id == subject_id),
+                key=lambda r: (r.received_at, r.id),
+            )
+
+    # --- holds ------------------------------------------------------------------------
+
+    def add_hold(self, hold: Hold) -> None:
+        """Store a new hold."""
+        with self.transaction():
+            if hold.id in self._t.holds:
+                raise ConflictError("hold id already exists")
+            self._t.holds[hold.id] = hold
+
+    def get_hold(self, hold_id: str) -> Hold | None:
+        """Return the hold, or ``None``."""
+        with self.transaction():
+            return self._t.holds.get(hold_id)
+
+    def release_hold(self, hold_id: str, *, at: dt.datetime) -> Hold:
+        """Release a hold; releasing a released hold returns it unchanged."""
+        at = to_utc(at, what="release_hold(at)")
+        with self.transaction():
+            hold = self._t.holds.get(hold_id)
+            if hold is None:
+                raise NotFoundError("no such hold")
+            if hold.released_at is None:
+                hold = attrs.evolve(hold, released_at=at)
+                self._t.holds[hold_id] = hold
+            return hold
+
+    def active_holds(
+        self,
+        *,
+        scope: HoldScope | None = None,
+        scope_value: str | None = None,
+    ) -> list[Hold]:
+        """Return unreleased holds by ``(created_at, id)``."""
+        with self.transaction():
+            return sorted(
+                (
+                    h
+                    for h in self._t.holds.values()
+                    if h.active
+                    and (scope is None or h.scope == scope)
+                    and (scope_value is None or h.scope_value == scope_value)
+                ),
+                key=lambda h: (h.created_at, h.id),
+            )
+
+    # --- published texts --------------------------------------------------------------
+
+    def publish_text(self, text: PublishedText) -> PublishedText:
+        """Store a text under its hash; idempotent."""
+        with self.transaction():
+            return self._t.texts.setdefault(text.sha256, text)
+
+    def get_text(self, sha256: str) -> PublishedText | None:
+        """Return the text with this hash, or ``None``."""
+        with self.transaction():
+            return self._t.texts.get(sha256)
+
+    # --- disposal records -------------------------------------------------------------
+
+    def add_disposal(self, disposal: DisposalRecord) -> None:
+        """Store a disposal record."""
+        with self.transaction():
+            if disposal.id in self._t.disposals:
+                raise ConflictError("disposal record id already exists")
+            self._t.disposals[disposal.id] = disposal
+
+    def get_disposal(self, disposal_id: str) -> DisposalRecord | None:
+        """Return the disposal record, or ``None``."""
+        with self.transaction():
+            return self._t.disposals.get(disposal_id)
+
+    def disposals_of_subject(self, subject_id: str) -> list[DisposalRecord]:
+        """Return a subject's disposal records by ``(executed_at, id)``."""
+        with self.transaction():
+            return sorted(
+                (d for d in self._t.disposals.values() if d.subject_id == subject_id),
+                key=lambda d: (d.executed_at, d.id),
+            )
+
+    # --- audit entries ----------------------------------------------------------------
+
+    def append_audit_entry(self, entry: AuditEntry, *, seal: AuditSeal) -> None:
+        """Append the next audit entry and move the head seal, atomically."""
+        with self.transaction():
+            head = self._t.seal[0].seq if self._t.seal else 0
+            if entry.seq != head + 1 or seal.seq != entry.seq:
+                raise ConflictError("audit entry out of sequence")
+            self._t.audit[entry.seq] = entry
+            self._t.seal[:] = [seal]
+
+    def audit_seal(self) -> AuditSeal | None:
+        """Return the head seal, or ``None``."""
+        with self.transaction():
+            return self._t.seal[0] if self._t.seal else None
+
+    def audit_entries(self, *, after_seq: int = 0, limit: int | None = None) -> list[AuditEntry]:
+        """Return entries with ``seq > after_seq`` by ascending ``seq``."""
+        with self.transaction():
+            found = [self._t.audit[s] for s in sorted(self._t.audit) if s > after_seq]
+            return found if limit is None else found[: max(limit, 0)]
+
+    def delete_audit_entries(self, *, through_seq: int) -> int:
+        """Delete entries with ``seq <= through_seq``; return how many."""
+        with self.transaction():
+            gone = [s for s in self._t.audit if s <= through_seq]
+            for s in gone:
+                del self._t.audit[s]
+            return len(gone)
 
     # --- keys ---------------------------------------------------------------------------
 
@@ -189,3 +648,38 @@ class MemoryStore:
         """Return the tombstone of a destroyed key, or ``None``."""
         with self.transaction():
             return self._t.tombstones.get(key_id)
+
+
+def _due(link: PurposeLink, now: dt.datetime, purpose_id: str | None) -> bool:
+    return (
+        link.state is LinkState.LIVE
+        and link.eligible_from is not None
+        and link.eligible_from <= now
+        and (purpose_id is None or link.purpose_id == purpose_id)
+    )
+
+
+def _awaiting(link: PurposeLink, purpose_id: str | None) -> bool:
+    return (
+        link.state is LinkState.LIVE
+        and link.eligible_from is None
+        and (purpose_id is None or link.purpose_id == purpose_id)
+    )
+
+
+def _check_claim_args(now: dt.datetime, limit: int, lease_until: dt.datetime) -> None:
+    """Shared argument checks of ``claim_due``; backends may reuse them."""
+    if limit <= 0:
+        raise ValueError("limit must be positive")
+    if lease_until <= now:
+        raise ValueError("lease_until must be after now")
+
+
+def _check_defer(
+    defer: Collection[LinkKey],
+    defer_until: dt.datetime | None,
+) -> dt.datetime | None:
+    """Shared argument checks of ``complete_claim``; return *defer_until* in UTC."""
+    if defer and defer_until is None:
+        raise ValueError("defer needs defer_until")
+    return None if defer_until is None else to_utc(defer_until, what="complete_claim(defer_until)")

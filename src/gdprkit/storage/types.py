@@ -18,7 +18,7 @@ import enum
 import hashlib
 import json
 import types
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -260,6 +260,10 @@ class PurposeLink:
         return LinkKey(record_id=self.record_id, purpose_id=self.purpose_id)
 
 
+def _link_tuple(value: Iterable[PurposeLink]) -> tuple[PurposeLink, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Claim:
     """A batch of due links leased to one sweep worker until ``lease_until``.
@@ -274,7 +278,7 @@ class Claim:
     id: str
     worker: str
     lease_until: dt.datetime = attrs.field(converter=_utc)
-    links: tuple[PurposeLink, ...] = attrs.field(converter=tuple)
+    links: tuple[PurposeLink, ...] = attrs.field(converter=_link_tuple)
 
 
 # --- consent ----------------------------------------------------------------------------

@@ -1,0 +1,463 @@
+"""The ``Store`` protocol: everything gdprkit keeps at run time, grouped by aggregate.
+
+One protocol per aggregate (subjects, records, purpose links and claims, consent
+events, subject requests, holds, published texts, disposal records, audit entries,
+wrapped keys) and :class:`Store`, which combines them with :meth:`Store.transaction`.
+:class:`~gdprkit.storage.memory.MemoryStore` is the executable specification and
+:mod:`gdprkit.testing.conformance` the suite every backend must pass.
+
+Rules shared by every method:
+
+* Every datetime argument must be timezone-aware (a naive one raises
+  :class:`~gdprkit.errors.NaiveDatetimeError`); every datetime returned is UTC.
+* A missing id raises :class:`~gdprkit.errors.NotFoundError` when the method changes
+  something and returns ``None`` when it only reads; a duplicate id raises
+  :class:`~gdprkit.errors.ConflictError`.
+* A backend failure raises :class:`~gdprkit.errors.StorageError`; the transaction
+  it happened in was rolled back.
+* Lists come back in a documented, deterministic order.
+* Nothing is stored in clear that identifies a person: ids are opaque, field values
+  are ciphertext, lookups go through blind-index digests, and ``details`` /
+  ``evidence`` hold ids and hashes only (Art. 5(1)(c), 25, 32).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from gdprkit.storage.keys import KeyStore
+
+if TYPE_CHECKING:
+    import contextlib
+    import datetime as dt
+    from collections.abc import Collection, Mapping
+    from typing import Any
+
+    from gdprkit.storage.types import (
+        AuditEntry,
+        AuditSeal,
+        BlindIndexEntry,
+        Claim,
+        ConsentEvent,
+        DisposalRecord,
+        Hold,
+        HoldScope,
+        LinkKey,
+        PublishedText,
+        PurposeLink,
+        Record,
+        Subject,
+        SubjectRequest,
+    )
+
+__all__ = [
+    "AuditStore",
+    "ConsentStore",
+    "DisposalStore",
+    "HoldStore",
+    "LinkStore",
+    "RecordStore",
+    "RequestStore",
+    "Store",
+    "SubjectStore",
+    "TextStore",
+]
+
+
+class SubjectStore(Protocol):
+    """**Protocol:** data subjects and the blind-index digests that find them."""
+
+    def add_subject(self, subject: Subject) -> None:
+        """Store a new subject.
+
+        Raises:
+            ConflictError: the id exists.
+        """
+        ...
+
+    def get_subject(self, subject_id: str) -> Subject | None:
+        """Return the subject, or ``None``."""
+        ...
+
+    def delete_subject(self, subject_id: str) -> None:
+        """Delete a subject that has no records left, with its blind-index entries (Art. 17).
+
+        Consent events, requests and disposal records that name the id are history
+        and stay.
+
+        Raises:
+            NotFoundError: no such subject.
+            ConflictError: the subject still has records.
+        """
+        ...
+
+    def add_blind_index(self, entry: BlindIndexEntry) -> None:
+        """Add a digest for a subject; adding the same entry twice is a no-op.
+
+        Raises:
+            NotFoundError: no such subject.
+        """
+        ...
+
+    def find_subjects(self, index_name: str, digest: bytes) -> list[str]:
+        """Return the ids of the subjects with this digest in this index, sorted.
+
+        A truncated digest can collide, so there may be more than one.
+        """
+        ...
+
+    def remove_blind_index(self, subject_id: str, *, index_name: str | None = None) -> int:
+        """Remove a subject's entries (of one index, or all); return how many went."""
+        ...
+
+
+class RecordStore(Protocol):
+    """**Protocol:** records and their encrypted fields."""
+
+    def add_record(self, record: Record) -> None:
+        """Store a new record with its fields.
+
+        Raises:
+            NotFoundError: the subject does not exist.
+            ConflictError: the id exists.
+        """
+        ...
+
+    def get_record(self, record_id: str) -> Record | None:
+        """Return the record with its current fields, or ``None``."""
+        ...
+
+    def records_of_subject(self, subject_id: str) -> list[Record]:
+        """Return a subject's records by ``(created_at, id)`` (Art. 15, 17, 20)."""
+        ...
+
+    def put_fields(self, record_id: str, fields: Mapping[str, bytes]) -> None:
+        """Add or replace encrypted field values of a managed record (e.g. re-encryption).
+
+        Raises:
+            NotFoundError: no such record.
+            ConflictError: the record is referenced; its values live elsewhere.
+        """
+        ...
+
+    def remove_fields(self, record_id: str, category_ids: Collection[str]) -> list[str]:
+        """Remove fields no purpose needs any more (Art. 5(1)(c), (e)).
+
+        Returns:
+            The category ids that were present and are now gone, sorted; removing
+            an absent field is not an error, so a retried sweep is harmless.
+
+        Raises:
+            NotFoundError: no such record.
+        """
+        ...
+
+    def delete_record(self, record_id: str) -> None:
+        """Delete a record with its fields and purpose links (Art. 17).
+
+        Raises:
+            NotFoundError: no such record.
+        """
+        ...
+
+
+class LinkStore(Protocol):
+    """**Protocol:** purpose links, the due-link queue and its claims.
+
+    A link is due when it is live and ``eligible_from <= now``. Sweep workers take
+    due links in batches with :meth:`claim_due`: the batch is leased to the worker
+    until ``lease_until``; while the lease runs no other claim returns those links.
+    A worker that dies simply lets the lease run out and the links return to the pool.
+    """
+
+    def add_link(self, link: PurposeLink) -> None:
+        """Store a new purpose link.
+
+        Raises:
+            NotFoundError: the record does not exist.
+            ConflictError: the record already has a link to the purpose.
+        """
+        ...
+
+    def get_link(self, record_id: str, purpose_id: str) -> PurposeLink | None:
+        """Return the link, or ``None``."""
+        ...
+
+    def update_link(self, link: PurposeLink) -> None:
+        """Write a changed link (triggers, ``eligible_from``, state, restriction).
+
+        ``created_at`` keeps its stored value; a claim on the link is not affected.
+
+        Raises:
+            NotFoundError: no such link.
+        """
+        ...
+
+    def links_of_record(self, record_id: str) -> list[PurposeLink]:
+        """Return a record's links by ``purpose_id``."""
+        ...
+
+    def links_of_subject(self, subject_id: str) -> list[PurposeLink]:
+        """Return the links of every record of a subject by ``(record_id, purpose_id)``."""
+        ...
+
+    def links_of_purpose(
+        self,
+        purpose_id: str,
+        *,
+        after: LinkKey | None,
+        limit: int,
+    ) -> list[PurposeLink]:
+        """Return up to *limit* links of a purpose by ``record_id``, after *after*.
+
+        Pages through the links a policy change must recompute.
+        """
+        ...
+
+    def links_awaiting_trigger(
+        self,
+        created_before: dt.datetime,
+        *,
+        limit: int,
+    ) -> list[PurposeLink]:
+        """Return live links still without ``eligible_from`` made before an instant.
+
+        Ordered by ``(created_at, record_id, purpose_id)``; a report of data whose
+        retention clock never started (Art. 5(1)(e)).
+        """
+        ...
+
+    def count_due_links(self, now: dt.datetime, *, purpose_id: str | None = None) -> int:
+        """Count live links with ``eligible_from <= now``, claimed or not (for plans)."""
+        ...
+
+    def count_awaiting_trigger(self, *, purpose_id: str | None = None) -> int:
+        """Count live links without ``eligible_from`` (for plans)."""
+        ...
+
+    def claim_due(
+        self,
+        now: dt.datetime,
+        *,
+        worker: str,
+        limit: int,
+        lease_until: dt.datetime,
+    ) -> Claim:
+        """Lease up to *limit* due, unclaimed links to *worker* until *lease_until*.
+
+        Links come by ``(eligible_from, record_id, purpose_id)``. A link is unclaimed
+        when it was never claimed, its claim was completed, or its lease ended
+        (``lease_until <= now``). The claim may be empty.
+
+        Raises:
+            ValueError: ``lease_until`` is not after ``now``, or *limit* is not positive.
+        """
+        ...
+
+    def complete_claim(
+        self,
+        claim_id: str,
+        *,
+        worker: str,
+        now: dt.datetime,
+        defer: Collection[LinkKey] = (),
+        defer_until: dt.datetime | None = None,
+    ) -> None:
+        """Release a claim's links once the worker has handled them; idempotent.
+
+        Links in *defer* (e.g. blocked by a legal hold) stay out of the pool until
+        *defer_until*, so they do not crowd out other due links; the rest return at
+        once if still due. Completing a completed claim again is a no-op.
+
+        Raises:
+            ClaimLostError: the claim is unknown, belongs to another worker, or its
+                lease ended before it was completed (its links may have been taken
+                over: the worker must not assume it handled them alone).
+            ValueError: *defer* is given without *defer_until*.
+        """
+        ...
+
+
+class ConsentStore(Protocol):
+    """**Protocol:** the append-only consent history (Art. 7(1), 7(3))."""
+
+    def add_consent_event(self, event: ConsentEvent) -> None:
+        """Append an event; events are never changed or deleted.
+
+        Raises:
+            ConflictError: the id exists.
+        """
+        ...
+
+    def consent_events(
+        self,
+        subject_id: str,
+        purpose_id: str | None = None,
+    ) -> list[ConsentEvent]:
+        """Return a subject's events (for one purpose, or all) by time, then by insertion."""
+        ...
+
+
+class RequestStore(Protocol):
+    """**Protocol:** data-subject requests (Art. 12, 15-22)."""
+
+    def add_request(self, request: SubjectRequest) -> None:
+        """Store a new request.
+
+        Raises:
+            ConflictError: the id exists.
+        """
+        ...
+
+    def get_request(self, request_id: str) -> SubjectRequest | None:
+        """Return the request, or ``None``."""
+        ...
+
+    def update_request(
+        self,
+        request_id: str,
+        *,
+        state: str,
+        details: Mapping[str, Any] | None = None,
+    ) -> SubjectRequest:
+        """Set a request's state (and replace its details when given); return it.
+
+        Raises:
+            NotFoundError: no such request.
+        """
+        ...
+
+    def requests_of_subject(self, subject_id: str) -> list[SubjectRequest]:
+        """Return a subject's requests by ``(received_at, id)``."""
+        ...
+
+
+class HoldStore(Protocol):
+    """**Protocol:** legal holds, which block disposal (Art. 17(3)(e))."""
+
+    def add_hold(self, hold: Hold) -> None:
+        """Store a new hold.
+
+        Raises:
+            ConflictError: the id exists.
+        """
+        ...
+
+    def get_hold(self, hold_id: str) -> Hold | None:
+        """Return the hold, or ``None``."""
+        ...
+
+    def release_hold(self, hold_id: str, *, at: dt.datetime) -> Hold:
+        """Release a hold and return it; releasing a released hold returns it unchanged.
+
+        Raises:
+            NotFoundError: no such hold.
+        """
+        ...
+
+    def active_holds(
+        self,
+        *,
+        scope: HoldScope | None = None,
+        scope_value: str | None = None,
+    ) -> list[Hold]:
+        """Return unreleased holds, optionally of one scope (and value), by ``(created_at, id)``."""
+        ...
+
+
+class TextStore(Protocol):
+    """**Protocol:** notices and consent wordings exactly as published (Art. 7(1), 13, 14)."""
+
+    def publish_text(self, text: PublishedText) -> PublishedText:
+        """Store a text under its hash and return the stored one; idempotent.
+
+        Publishing the same bytes again returns the first publication unchanged.
+        """
+        ...
+
+    def get_text(self, sha256: str) -> PublishedText | None:
+        """Return the text with this hash, or ``None``."""
+        ...
+
+
+class DisposalStore(Protocol):
+    """**Protocol:** disposal records, the proof of disposition (Art. 5(2))."""
+
+    def add_disposal(self, disposal: DisposalRecord) -> None:
+        """Store a disposal record; they are never changed.
+
+        Raises:
+            ConflictError: the id exists.
+        """
+        ...
+
+    def get_disposal(self, disposal_id: str) -> DisposalRecord | None:
+        """Return the disposal record, or ``None``."""
+        ...
+
+    def disposals_of_subject(self, subject_id: str) -> list[DisposalRecord]:
+        """Return a subject's disposal records by ``(executed_at, id)``."""
+        ...
+
+
+class AuditStore(Protocol):
+    """**Protocol:** raw storage of the audit chain; use :class:`gdprkit.audit.AuditLog`."""
+
+    def append_audit_entry(self, entry: AuditEntry, *, seal: AuditSeal) -> None:
+        """Append the next entry and move the head seal to it, atomically.
+
+        Raises:
+            ConflictError: ``entry.seq`` is not one past the current seal's
+                (1 for an empty log), or ``seal.seq != entry.seq``.
+        """
+        ...
+
+    def audit_seal(self) -> AuditSeal | None:
+        """Return the head seal, or ``None`` for an empty log."""
+        ...
+
+    def audit_entries(self, *, after_seq: int = 0, limit: int | None = None) -> list[AuditEntry]:
+        """Return entries with ``seq > after_seq`` by ascending ``seq``."""
+        ...
+
+    def delete_audit_entries(self, *, through_seq: int) -> int:
+        """Delete entries with ``seq <= through_seq`` (retention pruning); return how many."""
+        ...
+
+
+class Store(
+    SubjectStore,
+    RecordStore,
+    LinkStore,
+    ConsentStore,
+    RequestStore,
+    HoldStore,
+    TextStore,
+    DisposalStore,
+    AuditStore,
+    KeyStore,
+    Protocol,
+):
+    """**Protocol:** everything gdprkit keeps at run time.
+
+    Backends: :class:`~gdprkit.storage.memory.MemoryStore` (the specification),
+    :class:`~gdprkit.storage.sqlite.SQLiteStore` (the embedded default).
+
+    Attributes:
+        supports_multiprocess: Whether several processes may share the store.
+    """
+
+    supports_multiprocess: bool
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Run a block as one atomic transaction (Art. 5(1)(f), 32(1)(b)).
+
+        * A call outside an explicit transaction runs in a transaction of its own.
+        * A nested ``transaction()`` joins the outer one; only the outermost commits.
+        * An exception that leaves any level rolls back the whole transaction and
+          propagates. If an outer block swallows an inner block's exception, the
+          transaction is already lost: further calls in it, and leaving the outer
+          block, raise :class:`~gdprkit.errors.StorageError`.
+        * A transaction belongs to the thread that opened it; other threads wait.
+        """
+        ...
