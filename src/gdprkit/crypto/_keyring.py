@@ -1,0 +1,410 @@
+"""Per-subject, versioned data keys: created on first use, cached briefly, shredded on erasure.
+
+Every data subject gets their own data keys (versions 1, 2, ...), so destroying them
+makes every copy of that subject's ciphertext unreadable at once: crypto-shredding, the
+storage side of the right to erasure (Art. 17) and of data protection by design
+(Art. 25). Data keys are stored only wrapped by a :class:`KeyProvider`, through the
+store's :class:`~gdprkit.storage.keys.KeyStore` aggregate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import os
+import threading
+import time
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+import attrs
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from gdprkit.clock import Clock, SystemClock, to_utc
+from gdprkit.crypto._token import header_for, invalid_token, key_id_of, length_prefixed
+from gdprkit.errors import ConflictError, CryptoError, KeyProviderError, SubjectErasedError
+from gdprkit.storage.keys import KeyStore, WrappedKey, subject_key_owner
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
+
+    from gdprkit.crypto._provider import KeyProvider
+
+__all__ = ["Keyring", "RewrapProgress", "ShredReceipt"]
+
+_DATA_KEY_LABEL = b"gdprkit/data-key/v1"
+_KEY_ID_ATTEMPTS = 16
+_SUBJECT_PREFIX = subject_key_owner("")
+
+
+@attrs.frozen(kw_only=True)
+class ShredReceipt:
+    """What crypto-shredding destroyed, for the audit log; holds no key material.
+
+    Attributes:
+        owner: Whose keys were destroyed (``subject:<id>`` for a data subject).
+        key_ids: The destroyed keys' ids, ascending.
+        versions: The destroyed key versions, ascending.
+        at: When, UTC.
+        reason: Why, without personal data (e.g. ``"erasure request"``).
+    """
+
+    owner: str
+    key_ids: tuple[int, ...]
+    versions: tuple[int, ...]
+    at: dt.datetime
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class RewrapProgress:
+    """How far a key-encryption-key rotation got; pass ``last_key_id`` back to resume.
+
+    Attributes:
+        rewrapped: Data keys re-wrapped by this call.
+        last_key_id: The highest key id handled so far (the resume cursor), or ``None``.
+        done: Whether no key is left under the old KEK version.
+    """
+
+    rewrapped: int
+    last_key_id: int | None
+    done: bool
+
+
+class _DataKey:
+    """An unwrapped data key in the cache: an AEAD object, never the raw bytes."""
+
+    __slots__ = ("aead", "expires", "header", "key_id", "owner", "version")
+
+    def __init__(
+        self, *, aead: AESGCM, key_id: int, owner: str, version: int, expires: float
+    ) -> None:
+        self.aead = aead
+        self.key_id = key_id
+        self.owner = owner
+        self.version = version
+        self.header = header_for(key_id)
+        self.expires = expires
+
+    def __repr__(self) -> str:
+        return f"<data key {self.key_id} of {self.owner!r} v{self.version}>"
+
+
+def _wrap_aad(owner: str, version: int, key_id: int) -> bytes:
+    return length_prefixed(
+        _DATA_KEY_LABEL, owner.encode(), version.to_bytes(4, "big"), key_id.to_bytes(4, "big")
+    )
+
+
+def _seconds_of(clock: Clock) -> Callable[[], float]:
+    # The hot path reads the time on every call. SystemClock.now() builds an aware
+    # datetime (~0.4 µs, as long as an AES-GCM call), so its cheap equivalent is used.
+    if type(clock) is SystemClock:
+        return time.time
+    return lambda: clock.now().timestamp()
+
+
+class Keyring:
+    """Per-subject versioned data keys, wrapped in a store, with a bounded unwrapped cache.
+
+    A subject's first encryption creates their data key (version 1) with a random
+    unique 32-bit key id, wraps it with the key provider and stores it. Data that
+    belongs to no subject is encrypted under the keyring's own key (owner = *name*).
+
+    Unwrapped keys are cached (least recently used out beyond *cache_size*) for at most
+    *cache_ttl*: another process that shreds a subject's keys makes them undecryptable
+    here within that time at the latest; the process that shreds evicts at once.
+
+    Args:
+        store: Where wrapped keys and tombstones live.
+        provider: The key-encryption key.
+        clock: Source of "now" for key timestamps and the cache time-to-live.
+        name: The owner of keys for data that belongs to no subject.
+        cache_size: How many unwrapped keys (and current-key entries) to keep.
+        cache_ttl: How long an unwrapped key may be used without asking the store again.
+    """
+
+    def __init__(
+        self,
+        store: KeyStore,
+        provider: KeyProvider,
+        *,
+        clock: Clock,
+        name: str = "keyring:default",
+        cache_size: int = 10_000,
+        cache_ttl: dt.timedelta = dt.timedelta(minutes=5),
+    ) -> None:
+        if not name or name.startswith(_SUBJECT_PREFIX):
+            raise ValueError(f"keyring name must be non-empty and not start with {_SUBJECT_PREFIX}")
+        if cache_size < 1:
+            raise ValueError("cache_size must be at least 1")
+        if cache_ttl <= dt.timedelta(0):
+            raise ValueError("cache_ttl must be positive")
+        self._store = store
+        self._provider = provider
+        self._clock = clock
+        self._name = name
+        self._cache_size = cache_size
+        self._ttl = cache_ttl.total_seconds()
+        self._seconds = _seconds_of(clock)
+        self._lock = threading.RLock()
+        # owner -> current key; token header (suite byte + key id) -> key.
+        self._current: OrderedDict[str, _DataKey] = OrderedDict()
+        self._by_header: OrderedDict[bytes, _DataKey] = OrderedDict()
+
+    @property
+    def name(self) -> str:
+        """The owner of the keyring's own key (data that belongs to no subject)."""
+        return self._name
+
+    def owner_of(self, subject_id: str | None) -> str:
+        """Return the key owner for *subject_id*, or the keyring's name for ``None``."""
+        return self._name if subject_id is None else subject_key_owner(subject_id)
+
+    def __repr__(self) -> str:
+        return (
+            f"Keyring(name={self._name!r}, provider={self._provider!r}, "
+            f"cached={len(self._by_header)}, cache_size={self._cache_size}, "
+            f"cache_ttl={self._ttl:g}s)"
+        )
+
+    # -- cache ------------------------------------------------------------------
+
+    def _remember(self, entry: _DataKey, *, current: bool) -> None:
+        with self._lock:
+            self._by_header[entry.header] = entry
+            self._by_header.move_to_end(entry.header)
+            while len(self._by_header) > self._cache_size:
+                self._by_header.popitem(last=False)
+            if current:
+                self._current[entry.owner] = entry
+                self._current.move_to_end(entry.owner)
+                while len(self._current) > self._cache_size:
+                    self._current.popitem(last=False)
+
+    def evict(self, subject_id: str | None) -> None:
+        """Drop every cached key of *subject_id* (``None``: the keyring's own key)."""
+        self._evict_owner(self.owner_of(subject_id))
+
+    def clear_cache(self) -> None:
+        """Drop every cached key."""
+        with self._lock:
+            self._current.clear()
+            self._by_header.clear()
+
+    def _evict_owner(self, owner: str) -> None:
+        with self._lock:
+            self._current.pop(owner, None)
+            for header in [h for h, e in self._by_header.items() if e.owner == owner]:
+                del self._by_header[header]
+
+    # -- loading and creating ---------------------------------------------------
+
+    def _load(self, key: WrappedKey) -> _DataKey:
+        if key.kek_id != self._provider.kek_id:
+            raise KeyProviderError(f"data key {key.key_id} is wrapped by an unknown KEK")
+        raw = self._provider.unwrap(
+            key.wrapped,
+            version=key.kek_version,
+            associated_data=_wrap_aad(key.owner, key.version, key.key_id),
+        )
+        return _DataKey(
+            aead=AESGCM(raw),
+            key_id=key.key_id,
+            owner=key.owner,
+            version=key.version,
+            expires=self._seconds() + self._ttl,
+        )
+
+    def _create(self, owner: str, version: int) -> _DataKey | None:
+        """Create and store a new key version; ``None`` if another writer made it first."""
+        store = self._store
+        for _ in range(_KEY_ID_ATTEMPTS):
+            key_id = int.from_bytes(os.urandom(4), "big")
+            raw = AESGCM.generate_key(bit_length=256)
+            kek_version, wrapped = self._provider.wrap(
+                raw, associated_data=_wrap_aad(owner, version, key_id)
+            )
+            record = WrappedKey(
+                owner=owner,
+                version=version,
+                key_id=key_id,
+                kek_id=self._provider.kek_id,
+                kek_version=kek_version,
+                wrapped=wrapped,
+                created_at=to_utc(self._clock.now(), what="Clock.now()"),
+            )
+            try:
+                store.add_wrapped_key(record)
+            except ConflictError:
+                if any(k.version == version for k in store.wrapped_keys_of(owner)):
+                    return None
+                continue  # the random key id collided with a live or destroyed key
+            return _DataKey(
+                aead=AESGCM(raw),
+                key_id=key_id,
+                owner=owner,
+                version=version,
+                expires=self._seconds() + self._ttl,
+            )
+        raise ConflictError("could not allocate a unique data key id")
+
+    def _current_key(self, owner: str) -> _DataKey:
+        """Return *owner*'s newest key, creating version 1 on first use."""
+        entry = self._current.get(owner)
+        if entry is not None and entry.expires > self._seconds():
+            return entry
+        live = self._store.wrapped_keys_of(owner)
+        created = None if live else self._create(owner, 1)
+        if created is None:
+            live = live or self._store.wrapped_keys_of(owner)
+            created = self._load(live[-1])
+        self._remember(created, current=True)
+        return created
+
+    def _new_version(self, owner: str) -> tuple[_DataKey, list[int]]:
+        """Store a new key version for *owner*; return it and the versions it supersedes."""
+        for _ in range(_KEY_ID_ATTEMPTS):
+            older = [k.version for k in self._store.wrapped_keys_of(owner)]
+            created = self._create(owner, max(older, default=0) + 1)
+            if created is not None:
+                self._remember(created, current=True)
+                return created, older
+        raise ConflictError("could not create a new data key version")
+
+    def _resolve(self, token: bytes, expected_owner: str | None) -> _DataKey:
+        """Return the one key a token names; the slow path behind the cache.
+
+        Raises:
+            SubjectErasedError: the key id has a tombstone (of *expected_owner*, if given).
+            CryptoError: anything else wrong with the token.
+        """
+        key_id = key_id_of(token)
+        header = token[:5]
+        entry = self._by_header.get(header)
+        if entry is not None and entry.expires > self._seconds():
+            if expected_owner is not None and entry.owner != expected_owner:
+                raise invalid_token()
+            return entry
+        stored = self._store.get_wrapped_key(key_id)
+        if stored is None:
+            with self._lock:
+                self._by_header.pop(header, None)
+            tombstone = self._store.get_key_tombstone(key_id)
+            if tombstone is not None and expected_owner in (None, tombstone.owner):
+                raise SubjectErasedError("the data subject's keys were destroyed")
+            raise invalid_token()
+        if expected_owner is not None and stored.owner != expected_owner:
+            raise invalid_token()
+        entry = self._load(stored)
+        self._remember(entry, current=False)
+        return entry
+
+    # -- public operations -------------------------------------------------------
+
+    def current_version(self, subject_id: str | None) -> int:
+        """Return the key version new values of *subject_id* are encrypted under."""
+        return self._current_key(self.owner_of(subject_id)).version
+
+    def rotate(self, subject_id: str | None) -> int:
+        """Make a new data key version for new writes; older versions stay readable.
+
+        Values are re-encrypted lazily (:meth:`FieldCipher.reencrypt` on write) or in
+        bulk; other processes pick the new version up within the cache time-to-live.
+
+        Returns:
+            The new version.
+        """
+        entry, _ = self._new_version(self.owner_of(subject_id))
+        return entry.version
+
+    def shred(
+        self,
+        subject_id: str,
+        *,
+        reason: str,
+        versions: Collection[int] | None = None,
+    ) -> ShredReceipt:
+        """Destroy a subject's data keys (all versions unless given): crypto-shredding.
+
+        Every copy of the subject's ciphertext under those keys becomes unreadable
+        (Art. 17; unintelligible data, Art. 34(3)(a)); decryption then raises
+        :class:`~gdprkit.errors.SubjectErasedError`. This process forgets the keys at
+        once, others within the cache time-to-live. Backups keep their wrapped copies
+        until the KEK version that wrapped them is retired (``docs/crypto.md``).
+        """
+        return self._destroy(subject_key_owner(subject_id), versions=versions, reason=reason)
+
+    def _destroy(
+        self, owner: str, *, versions: Collection[int] | None, reason: str
+    ) -> ShredReceipt:
+        at = to_utc(self._clock.now(), what="Clock.now()")
+        try:
+            tombstones = self._store.destroy_wrapped_keys(
+                owner, versions=versions, at=at, reason=reason
+            )
+        finally:
+            self._evict_owner(owner)
+        return ShredReceipt(
+            owner=owner,
+            key_ids=tuple(sorted(t.key_id for t in tombstones)),
+            versions=tuple(sorted(t.version for t in tombstones)),
+            at=at,
+            reason=reason,
+        )
+
+    def rewrap(
+        self,
+        *,
+        from_version: int,
+        batch_size: int = 100,
+        after_key_id: int | None = None,
+        max_batches: int | None = None,
+    ) -> RewrapProgress:
+        """Re-wrap data keys from an old KEK version under the current one.
+
+        The data is not touched. Each re-wrapped key is unwrapped again and compared
+        with the original before it replaces the stored wrapping, so a faulty provider
+        cannot destroy a key. Work goes in batches by ascending key id; after an
+        interruption call again (with the last ``last_key_id``, or from the start:
+        keys already moved are no longer listed under the old version).
+
+        Once no key is left under *from_version* and every backup older than the
+        backup-retention window is gone, retire that KEK version; only then does
+        shredding reach backups.
+
+        Raises:
+            ValueError: *from_version* is the current version.
+            KeyProviderError: a re-wrap did not verify; nothing was written for that key.
+        """
+        provider = self._provider
+        if from_version == provider.current_version:
+            raise ValueError("from_version is already the current KEK version")
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        cursor, count, batches = after_key_id, 0, 0
+        while max_batches is None or batches < max_batches:
+            page = self._store.wrapped_keys_by_kek(
+                provider.kek_id, from_version, after_key_id=cursor, limit=batch_size
+            )
+            for key in page:
+                self._store.replace_wrapped_key(self._rewrapped(key))
+                count += 1
+                cursor = key.key_id
+            batches += 1
+            if len(page) < batch_size:
+                return RewrapProgress(rewrapped=count, last_key_id=cursor, done=True)
+        return RewrapProgress(rewrapped=count, last_key_id=cursor, done=False)
+
+    def _rewrapped(self, key: WrappedKey) -> WrappedKey:
+        provider = self._provider
+        aad = _wrap_aad(key.owner, key.version, key.key_id)
+        raw = provider.unwrap(key.wrapped, version=key.kek_version, associated_data=aad)
+        version, wrapped = provider.wrap(raw, associated_data=aad)
+        try:
+            check = provider.unwrap(wrapped, version=version, associated_data=aad)
+        except CryptoError:
+            check = b""
+        if version == key.kek_version or not hmac.compare_digest(check, raw):
+            raise KeyProviderError(f"re-wrapping data key {key.key_id} did not verify")
+        return attrs.evolve(key, kek_id=provider.kek_id, kek_version=version, wrapped=wrapped)

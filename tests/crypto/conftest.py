@@ -1,0 +1,40 @@
+import datetime as dt
+import os
+
+import pytest
+
+from gdprkit.clock import FixedClock
+from gdprkit.crypto import FieldCipher, Keyring, LocalKeyProvider
+from gdprkit.storage.memory import MemoryStore
+
+T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def store():
+    return MemoryStore()
+
+
+@pytest.fixture
+def kek_bytes():
+    return {1: os.urandom(32)}
+
+
+@pytest.fixture
+def provider(kek_bytes):
+    return LocalKeyProvider(kek_bytes, kek_id="test")
+
+
+@pytest.fixture
+def keyring(store, provider, clock):
+    return Keyring(store, provider, clock=clock, cache_ttl=dt.timedelta(seconds=60))
+
+
+@pytest.fixture
+def cipher(keyring):
+    return FieldCipher(keyring)
