@@ -1,0 +1,1197 @@
+"""The SQLite store: gdprkit's embedded default, one file, stdlib ``sqlite3`` only.
+
+* **Durability and concurrency.** WAL journal, ``synchronous=FULL``, a busy
+  timeout, and ``BEGIN IMMEDIATE`` for every transaction that may write, so
+  several processes can share one file and a writer waits instead of failing. Inside
+  one process a lock serialises threads on the single connection.
+* **Deleted means gone from the file.** ``PRAGMA secure_delete=ON`` overwrites freed
+  pages with zeros, so destroyed keys and removed fields do not linger in free pages
+  (Art. 17, 32). Old page images can remain in the WAL file until a checkpoint;
+  :meth:`SQLiteStore.checkpoint` truncates it.
+* **Datetimes** are stored as ``INTEGER`` microseconds since the Unix epoch, UTC.
+* **Schema** is versioned (table ``gdprkit_schema`` and the header's
+  ``application_id``) and brought forward by the migrations in
+  :mod:`gdprkit.storage._sqlite_schema`. A file that is not a gdprkit database, or
+  whose schema is newer than this library, is refused with
+  :class:`~gdprkit.errors.SchemaError` before anything is written to it.
+* **Errors.** Every ``sqlite3.Error`` is translated at this boundary:
+  :class:`~gdprkit.errors.StorageError` (``raise ... from exc``), or
+  :class:`~gdprkit.errors.SchemaError` for a file that is not a database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import pathlib
+import sqlite3
+import threading
+import urllib.parse
+import uuid
+from typing import TYPE_CHECKING, Any, Self
+
+import attrs
+
+from gdprkit.clock import to_utc
+from gdprkit.errors import (
+    ClaimLostError,
+    ConflictError,
+    NotFoundError,
+    SchemaError,
+    StorageError,
+)
+from gdprkit.storage._sqlite_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from gdprkit.storage.keys import KeyTombstone, WrappedKey
+from gdprkit.storage.memory import _check_claim_args, _check_defer
+from gdprkit.storage.types import (
+    AuditEntry,
+    AuditSeal,
+    BlindIndexEntry,
+    Claim,
+    ConsentEvent,
+    DisposalRecord,
+    Hold,
+    HoldScope,
+    LinkKey,
+    PublishedText,
+    PurposeLink,
+    Record,
+    RecordKind,
+    Subject,
+    SubjectRequest,
+    canonical_json,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterator, Mapping, Sequence
+
+__all__ = ["SQLiteStore"]
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICRO = dt.timedelta(microseconds=1)
+_MAGIC = b"SQLite format 3\x00"
+
+
+def _us(value: dt.datetime, what: str) -> int:
+    return (to_utc(value, what=what) - _EPOCH) // _MICRO
+
+
+def _opt_us(value: dt.datetime | None, what: str) -> int | None:
+    return None if value is None else _us(value, what)
+
+
+def _dt(value: int) -> dt.datetime:
+    return _EPOCH + value * _MICRO
+
+
+def _opt_dt(value: int | None) -> dt.datetime | None:
+    return None if value is None else _dt(value)
+
+
+def _json(value: object) -> str:
+    return canonical_json(value).decode("utf-8")
+
+
+def _sqlite_error(exc: sqlite3.Error) -> StorageError:
+    """Translate an sqlite3 error into a gdprkit error (messages carry no bound values)."""
+    name = getattr(exc, "sqlite_errorname", type(exc).__name__)
+    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
+        return SchemaError("not a gdprkit database: the file is not an SQLite database")
+    if name == "SQLITE_CORRUPT" or "malformed" in str(exc):
+        return StorageError("the database file is corrupt (SQLITE_CORRUPT)")
+    return StorageError(f"SQLite failed ({name}): {exc}")
+
+
+def _preflight(path: str) -> None:
+    """Refuse a file that is not a gdprkit database or is too new; never writes to it."""
+    file = pathlib.Path(path)
+    try:
+        with file.open("rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StorageError(f"cannot read the database file ({exc.strerror})") from exc
+    if not header and not pathlib.Path(path + "-wal").exists():
+        return
+    if header and not header.startswith(_MAGIC):
+        raise SchemaError("not a gdprkit database: the file is not an SQLite database")
+    uri = f"file:{urllib.parse.quote(os.path.abspath(path))}?mode=ro"  # noqa: PTH100 - a URI needs the absolute path as text
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise _sqlite_error(exc) from exc
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if app_id == APPLICATION_ID and "gdprkit_schema" in tables:
+            version = conn.execute("SELECT max(version) FROM gdprkit_schema").fetchone()[0]
+            _check_version(version or 0)
+        elif app_id != 0 or tables:
+            raise SchemaError(
+                "not a gdprkit database: it holds tables of another application",
+            )
+    except sqlite3.Error as exc:
+        raise _sqlite_error(exc) from exc
+    finally:
+        conn.close()
+
+
+def _check_version(version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"the database has schema version {version}, newer than this gdprkit "
+            f"supports ({SCHEMA_VERSION}); upgrade gdprkit",
+        )
+
+
+def _require_empty(conn: sqlite3.Connection) -> None:
+    if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise SchemaError("not a gdprkit database: it holds tables of another application")
+
+
+class SQLiteStore:
+    """A store in one SQLite file, safe across threads and processes.
+
+    Args:
+        path: The database file; created with the current schema if missing or empty.
+            ``":memory:"`` gives a private in-memory database (no WAL).
+        timeout: Seconds to wait for another process's write lock before failing.
+
+    Raises:
+        SchemaError: The file is not a gdprkit database, or its schema is newer.
+        StorageError: The file cannot be opened or is corrupt.
+    """
+
+    supports_multiprocess = True
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
+        self._path = os.fspath(path)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._doomed = False
+        if self._path != ":memory:":
+            _preflight(self._path)
+        try:
+            self._conn = sqlite3.connect(
+                self._path,
+                timeout=timeout,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise _sqlite_error(exc) from exc
+        try:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA secure_delete = ON")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = FULL")
+            self._migrate()
+        except sqlite3.Error as exc:
+            self._conn.close()
+            raise _sqlite_error(exc) from exc
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore(schema_version={SCHEMA_VERSION})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
+        with self._lock:
+            self._conn.close()
+
+    def _migrate(self) -> None:
+        """Bring the schema forward under the write lock, re-checking what another process did."""
+        conn = self._conn
+        if self._schema_version() == SCHEMA_VERSION:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = self._schema_version()
+            _check_version(current)
+            if current == 0:
+                _require_empty(conn)
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            now = _us(dt.datetime.now(dt.UTC), "now")
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[version - 1]:
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO gdprkit_schema (version, applied_at) VALUES (?, ?)",
+                    (version, now),
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _schema_version(self) -> int:
+        conn = self._conn
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            return 0
+        version = conn.execute("SELECT max(version) FROM gdprkit_schema").fetchone()[0]
+        return int(version or 0)
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file and truncate the WAL to zero bytes.
+
+        Old page images (including of deleted rows) stay in the WAL file until it is
+        checkpointed and reset; call this after an erasure to shorten that window.
+        """
+        with self._lock:
+            if self._depth:
+                raise StorageError("cannot checkpoint inside a transaction")
+            self._run("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def vacuum(self) -> None:
+        """Rebuild the database file, returning free pages to the file system."""
+        with self._lock:
+            if self._depth:
+                raise StorageError("cannot vacuum inside a transaction")
+            self._run("VACUUM")
+
+    # --- transactions -----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block as one transaction; see :meth:`gdprkit.storage.Store.transaction`.
+
+        The outermost level starts with ``BEGIN IMMEDIATE``, taking the database's
+        write lock at once so two writers never deadlock on a lock upgrade.
+        """
+        with self._tx(write=True):
+            yield
+
+    @contextlib.contextmanager
+    def _tx(self, *, write: bool) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._doomed = False
+                self._run("BEGIN IMMEDIATE" if write else "BEGIN")
+            elif self._doomed:
+                raise StorageError("transaction rolled back: an inner transaction failed")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._rollback()
+                else:
+                    self._doomed = True
+                raise
+            self._depth -= 1
+            if self._depth == 0:
+                if self._doomed:
+                    self._rollback()
+                    raise StorageError("transaction rolled back: an inner transaction failed")
+                try:
+                    self._conn.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    self._rollback()
+                    raise _sqlite_error(exc) from exc
+            elif self._doomed:
+                raise StorageError("transaction rolled back: an inner transaction failed")
+
+    def _rollback(self) -> None:
+        self._doomed = False
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(f"write contradicts stored state: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise _sqlite_error(exc) from exc
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:  # noqa: ANN401 - a row
+        return self._run(sql, params).fetchone()
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self._run(sql, params).fetchall()
+
+    def _exists(self, sql: str, params: Sequence[Any]) -> bool:
+        return self._one(sql, params) is not None
+
+    # --- subjects ---------------------------------------------------------------------
+
+    def add_subject(self, subject: Subject) -> None:
+        """Store a new subject."""
+        with self._tx(write=True):
+            if self._exists("SELECT 1 FROM subjects WHERE id = ?", (subject.id,)):
+                raise ConflictError("subject id already exists")
+            self._run(
+                "INSERT INTO subjects (id, created_at) VALUES (?, ?)",
+                (subject.id, _us(subject.created_at, "Subject.created_at")),
+            )
+
+    def get_subject(self, subject_id: str) -> Subject | None:
+        """Return the subject, or ``None``."""
+        with self._tx(write=False):
+            row = self._one("SELECT id, created_at FROM subjects WHERE id = ?", (subject_id,))
+        return None if row is None else Subject(id=row[0], created_at=_dt(row[1]))
+
+    def delete_subject(self, subject_id: str) -> None:
+        """Delete a subject without records, with its blind-index entries (Art. 17)."""
+        with self._tx(write=True):
+            if not self._exists("SELECT 1 FROM subjects WHERE id = ?", (subject_id,)):
+                raise NotFoundError("no such subject")
+            if self._exists("SELECT 1 FROM records WHERE subject_id = ?", (subject_id,)):
+                raise ConflictError("the subject still has records")
+            self._run("DELETE FROM blind_index WHERE subject_id = ?", (subject_id,))
+            self._run("DELETE FROM subjects WHERE id = ?", (subject_id,))
+
+    def add_blind_index(self, entry: BlindIndexEntry) -> None:
+        """Add a digest for a subject; idempotent."""
+        with self._tx(write=True):
+            if not self._exists("SELECT 1 FROM subjects WHERE id = ?", (entry.subject_id,)):
+                raise NotFoundError("no such subject")
+            self._run(
+                "INSERT OR IGNORE INTO blind_index (subject_id, index_name, digest) "
+                "VALUES (?, ?, ?)",
+                (entry.subject_id, entry.index_name, entry.digest),
+            )
+
+    def find_subjects(self, index_name: str, digest: bytes) -> list[str]:
+        """Return the ids of the subjects with this digest, sorted."""
+        with self._tx(write=False):
+            rows = self._all(
+                "SELECT subject_id FROM blind_index WHERE index_name = ? AND digest = ? "
+                "ORDER BY subject_id",
+                (index_name, digest),
+            )
+        return [r[0] for r in rows]
+
+    def remove_blind_index(self, subject_id: str, *, index_name: str | None = None) -> int:
+        """Remove a subject's blind-index entries; return how many went."""
+        with self._tx(write=True):
+            if index_name is None:
+                cur = self._run("DELETE FROM blind_index WHERE subject_id = ?", (subject_id,))
+            else:
+                cur = self._run(
+                    "DELETE FROM blind_index WHERE subject_id = ? AND index_name = ?",
+                    (subject_id, index_name),
+                )
+            return cur.rowcount
+
+    # --- records ----------------------------------------------------------------------
+
+    def add_record(self, record: Record) -> None:
+        """Store a new record with its fields."""
+        with self._tx(write=True):
+            if not self._exists("SELECT 1 FROM subjects WHERE id = ?", (record.subject_id,)):
+                raise NotFoundError("no such subject")
+            if self._exists("SELECT 1 FROM records WHERE id = ?", (record.id,)):
+                raise ConflictError("record id already exists")
+            self._run(
+                "INSERT INTO records (id, subject_id, kind, created_at, external_ref) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    record.id,
+                    record.subject_id,
+                    record.kind.value,
+                    _us(record.created_at, "Record.created_at"),
+                    record.external_ref,
+                ),
+            )
+            self._write_fields(record.id, record.fields)
+
+    def _write_fields(self, record_id: str, fields: Mapping[str, bytes]) -> None:
+        for category_id, value in fields.items():
+            self._run(
+                "INSERT OR REPLACE INTO record_fields (record_id, category_id, value) "
+                "VALUES (?, ?, ?)",
+                (record_id, category_id, value),
+            )
+
+    def get_record(self, record_id: str) -> Record | None:
+        """Return the record, or ``None``."""
+        with self._tx(write=False):
+            row = self._one(
+                "SELECT id, subject_id, kind, created_at, external_ref FROM records WHERE id = ?",
+                (record_id,),
+            )
+            return None if row is None else self._record_of(row)
+
+    def _record_of(self, row: Any) -> Record:  # noqa: ANN401 - a row
+        fields = self._all(
+            "SELECT category_id, value FROM record_fields WHERE record_id = ?",
+            (row[0],),
+        )
+        return Record(
+            id=row[0],
+            subject_id=row[1],
+            kind=RecordKind(row[2]),
+            created_at=_dt(row[3]),
+            external_ref=row[4],
+            fields={c: bytes(v) for c, v in fields},
+        )
+
+    def records_of_subject(self, subject_id: str) -> list[Record]:
+        """Return a subject's records by ``(created_at, id)``."""
+        with self._tx(write=False):
+            rows = self._all(
+                "SELECT id, subject_id, kind, created_at, external_ref FROM records "
+                "WHERE subject_id = ? ORDER BY created_at, id",
+                (subject_id,),
+            )
+            return [self._record_of(r) for r in rows]
+
+    def _record_kind(self, record_id: str) -> RecordKind:
+        row = self._one("SELECT kind FROM records WHERE id = ?", (record_id,))
+        if row is None:
+            raise NotFoundError("no such record")
+        return RecordKind(row[0])
+
+    def put_fields(self, record_id: str, fields: Mapping[str, bytes]) -> None:
+        """Add or replace encrypted field values of a managed record."""
+        with self._tx(write=True):
+            if self._record_kind(record_id) is RecordKind.REFERENCED:
+                raise ConflictError("a referenced record holds no field values")
+            for value in fields.values():
+                if not isinstance(value, bytes):
+                    raise TypeError("fields map category ids (str) to encrypted bytes")
+            self._write_fields(record_id, fields)
+
+    def remove_fields(self, record_id: str, category_ids: Collection[str]) -> list[str]:
+        """Remove fields; return the category ids that were present, sorted."""
+        with self._tx(write=True):
+            self._record_kind(record_id)
+            gone = []
+            for category_id in sorted(set(category_ids)):
+                cur = self._run(
+                    "DELETE FROM record_fields WHERE record_id = ? AND category_id = ?",
+                    (record_id, category_id),
+                )
+                if cur.rowcount:
+                    gone.append(category_id)
+            return gone
+
+    def delete_record(self, record_id: str) -> None:
+        """Delete a record with its fields and purpose links."""
+        with self._tx(write=True):
+            self._record_kind(record_id)
+            self._run("DELETE FROM records WHERE id = ?", (record_id,))
+
+    # --- purpose links and claims -----------------------------------------------------
+
+    _LINK_COLUMNS = (
+        "record_id, purpose_id, created_at, triggers, eligible_from, state, ended_at, "
+        "end_reason, restricted"
+    )
+
+    @staticmethod
+    def _link_of(row: Any) -> PurposeLink:  # noqa: ANN401 - a row
+        return PurposeLink(
+            record_id=row[0],
+            purpose_id=row[1],
+            created_at=_dt(row[2]),
+            triggers={k: _dt(v) for k, v in json.loads(row[3]).items()},
+            eligible_from=_opt_dt(row[4]),
+            state=row[5],
+            ended_at=_opt_dt(row[6]),
+            end_reason=row[7],
+            restricted=bool(row[8]),
+        )
+
+    @staticmethod
+    def _link_values(link: PurposeLink) -> tuple[Any, ...]:
+        return (
+            _json({k: _us(v, "PurposeLink.triggers") for k, v in link.triggers.items()}),
+            _opt_us(link.eligible_from, "PurposeLink.eligible_from"),
+            link.state.value,
+            _opt_us(link.ended_at, "PurposeLink.ended_at"),
+            link.end_reason,
+            int(link.restricted),
+        )
+
+    def add_link(self, link: PurposeLink) -> None:
+        """Store a new purpose link."""
+        with self._tx(write=True):
+            self._record_kind(link.record_id)
+            if self.get_link(link.record_id, link.purpose_id) is not None:
+                raise ConflictError("the record already has a link to this purpose")
+            self._run(
+                f"INSERT INTO links ({self._LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant columns
+                (
+                    link.record_id,
+                    link.purpose_id,
+                    _us(link.created_at, "PurposeLink.created_at"),
+                    *self._link_values(link),
+                ),
+            )
+
+    def get_link(self, record_id: str, purpose_id: str) -> PurposeLink | None:
+        """Return the link, or ``None``."""
+        with self._tx(write=False):
+            row = self._one(
+                f"SELECT {self._LINK_COLUMNS} FROM links WHERE record_id = ? AND purpose_id = ?",  # noqa: S608 - constant columns
+                (record_id, purpose_id),
+            )
+        return None if row is None else self._link_of(row)
+
+    def update_link(self, link: PurposeLink) -> None:
+        """Write a changed link; ``created_at`` keeps its stored value."""
+        with self._tx(write=True):
+            cur = self._run(
+                "UPDATE links SET triggers = ?, eligible_from = ?, state = ?, ended_at = ?, "
+                "end_reason = ?, restricted = ? WHERE record_id = ? AND purpose_id = ?",
+                (*self._link_values(link), link.record_id, link.purpose_id),
+            )
+            if cur.rowcount == 0:
+                raise NotFoundError("no such purpose link")
+
+    def _links(self, where: str, params: Sequence[Any]) -> list[PurposeLink]:
+        with self._tx(write=False):
+            rows = self._all(f"SELECT {self._LINK_COLUMNS} FROM links {where}", params)  # noqa: S608 - constant columns and clauses
+        return [self._link_of(r) for r in rows]
+
+    def links_of_record(self, record_id: str) -> list[PurposeLink]:
+        """Return a record's links by ``purpose_id``."""
+        return self._links("WHERE record_id = ? ORDER BY purpose_id", (record_id,))
+
+    def links_of_subject(self, subject_id: str) -> list[PurposeLink]:
+        """Return the links of a subject's records by ``(record_id, purpose_id)``."""
+        return self._links(
+            "WHERE record_id IN (SELECT id FROM records WHERE subject_id = ?) "
+            "ORDER BY record_id, purpose_id",
+            (subject_id,),
+        )
+
+    def links_of_purpose(
+        self,
+        purpose_id: str,
+        *,
+        after: LinkKey | None,
+        limit: int,
+    ) -> list[PurposeLink]:
+        """Return up to *limit* links of a purpose by ``record_id``, after *after*."""
+        if after is None or after.purpose_id < purpose_id:
+            after_record: str | None = None
+        elif after.purpose_id > purpose_id:
+            return []
+        else:
+            after_record = after.record_id
+        return self._links(
+            "WHERE purpose_id = ? AND (? IS NULL OR record_id > ?) ORDER BY record_id LIMIT ?",
+            (purpose_id, after_record, after_record, max(limit, 0)),
+        )
+
+    def links_awaiting_trigger(
+        self,
+        created_before: dt.datetime,
+        *,
+        limit: int,
+    ) -> list[PurposeLink]:
+        """Return live links without ``eligible_from`` made before an instant."""
+        return self._links(
+            "WHERE eligible_from IS NULL AND state = 'live' AND created_at < ? "
+            "ORDER BY created_at, record_id, purpose_id LIMIT ?",
+            (_us(created_before, "links_awaiting_trigger(created_before)"), max(limit, 0)),
+        )
+
+    def count_due_links(self, now: dt.datetime, *, purpose_id: str | None = None) -> int:
+        """Count live links with ``eligible_from <= now``."""
+        with self._tx(write=False):
+            row = self._one(
+                "SELECT count(*) FROM links WHERE state = 'live' AND eligible_from <= ? "
+                "AND (? IS NULL OR purpose_id = ?)",
+                (_us(now, "count_due_links(now)"), purpose_id, purpose_id),
+            )
+        return int(row[0])
+
+    def count_awaiting_trigger(self, *, purpose_id: str | None = None) -> int:
+        """Count live links without ``eligible_from``."""
+        with self._tx(write=False):
+            row = self._one(
+                "SELECT count(*) FROM links WHERE state = 'live' AND eligible_from IS NULL "
+                "AND (? IS NULL OR purpose_id = ?)",
+                (purpose_id, purpose_id),
+            )
+        return int(row[0])
+
+    def claim_due(
+        self,
+        now: dt.datetime,
+        *,
+        worker: str,
+        limit: int,
+        lease_until: dt.datetime,
+    ) -> Claim:
+        """Lease up to *limit* due, unclaimed links to *worker* until *lease_until*."""
+        now = to_utc(now, what="claim_due(now)")
+        lease_until = to_utc(lease_until, what="claim_due(lease_until)")
+        _check_claim_args(now, limit, lease_until)
+        now_us, lease_us = _us(now, "now"), _us(lease_until, "lease_until")
+        with self._tx(write=True):
+            links = self._links(
+                "WHERE state = 'live' AND eligible_from <= ? "
+                "AND (lease_until IS NULL OR lease_until <= ?) "
+                "ORDER BY eligible_from, record_id, purpose_id LIMIT ?",
+                (now_us, now_us, limit),
+            )
+            claim_id = uuid.uuid4().hex
+            self._run(
+                "INSERT INTO claims (id, worker, lease_until, completed) VALUES (?, ?, ?, 0)",
+                (claim_id, worker, lease_us),
+            )
+            for link in links:
+                self._run(
+                    "UPDATE links SET claim_id = ?, lease_until = ? "
+                    "WHERE record_id = ? AND purpose_id = ?",
+                    (claim_id, lease_us, link.record_id, link.purpose_id),
+                )
+        return Claim(id=claim_id, worker=worker, lease_until=lease_until, links=links)
+
+    def complete_claim(
+        self,
+        claim_id: str,
+        *,
+        worker: str,
+        now: dt.datetime,
+        defer: Collection[LinkKey] = (),
+        defer_until: dt.datetime | None = None,
+    ) -> None:
+        """Release a claim's links once handled; idempotent."""
+        now_us = _us(now, "complete_claim(now)")
+        until = _check_defer(defer, defer_until)
+        with self._tx(write=True):
+            row = self._one(
+                "SELECT worker, lease_until, completed FROM claims WHERE id = ?", (claim_id,)
+            )
+            if row is None or row[0] != worker:
+                raise ClaimLostError("claim unknown or held by another worker")
+            if row[2]:
+                return
+            if row[1] <= now_us:
+                raise ClaimLostError("claim lease ended before completion")
+            self._run("UPDATE claims SET completed = 1 WHERE id = ?", (claim_id,))
+            if until is not None:
+                until_us = _us(until, "defer_until")
+                for key in set(defer):
+                    self._run(
+                        "UPDATE links SET claim_id = NULL, lease_until = ? "
+                        "WHERE claim_id = ? AND record_id = ? AND purpose_id = ?",
+                        (until_us, claim_id, key.record_id, key.purpose_id),
+                    )
+            self._run(
+                "UPDATE links SET claim_id = NULL, lease_until = NULL WHERE claim_id = ?",
+                (claim_id,),
+            )
+
+    # --- consent events ---------------------------------------------------------------
+
+    def add_consent_event(self, event: ConsentEvent) -> None:
+        """Append a consent event."""
+        with self._tx(write=True):
+            if self._exists("SELECT 1 FROM consent_events WHERE id = ?", (event.id,)):
+                raise ConflictError("consent event id already exists")
+            self._run(
+                "INSERT INTO consent_events (id, subject_id, purpose_id, action, at, text_hash, "
+                "channel, mechanism, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    event.id,
+                    event.subject_id,
+                    event.purpose_id,
+                    event.action.value,
+                    _us(event.at, "ConsentEvent.at"),
+                    event.text_hash,
+                    event.channel,
+                    event.mechanism,
+                    _json(event.evidence),
+                ),
+            )
+
+    def consent_events(
+        self,
+        subject_id: str,
+        purpose_id: str | None = None,
+    ) -> list[ConsentEvent]:
+        """Return a subject's events by time, then by insertion."""
+        with self._tx(write=False):
+            rows = self._all(
+                "SELECT id, subject_id, purpose_id, action, at, text_hash, channel, mechanism, "
+                "evidence FROM consent_events WHERE subject_id = ? "
+                "AND (? IS NULL OR purpose_id = ?) ORDER BY at, seq",
+                (subject_id, purpose_id, purpose_id),
+            )
+        return [
+            ConsentEvent(
+                id=r[0],
+                subject_id=r[1],
+                purpose_id=r[2],
+                action=r[3],
+                at=_dt(r[4]),
+                text_hash=r[5],
+                channel=r[6],
+                mechanism=r[7],
+                evidence=json.loads(r[8]),
+            )
+            for r in rows
+        ]
+
+    # --- subject requests -------------------------------------------------------------
+
+    def add_request(self, request: SubjectRequest) -> None:
+        """Store a new request."""
+        with self._tx(write=True):
+            if self._exists("SELECT 1 FROM requests WHERE id = ?", (request.id,)):
+                raise ConflictError("request id already exists")
+            self._run(
+                "INSERT INTO requests (id, subject_id, kind, received_at, state, details) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    request.id,
+                    request.subject_id,
+                    request.kind,
+                    _us(request.received_at, "SubjectRequest.received_at"),
+                    request.state,
+                    _json(request.details),
+                ),
+            )
+
+    _REQUEST_COLUMNS = "id, subject_id, kind, received_at, state, details"
+
+    @staticmethod
+    def _request_of(row: Any) -> SubjectRequest:  # noqa: ANN401 - a row
+        return SubjectRequest(
+            id=row[0],
+            subject_id=row[1],
+            kind=row[2],
+            received_at=_dt(row[3]),
+            state=row[4],
+            details=json.loads(row[5]),
+        )
+
+    def get_request(self, request_id: str) -> SubjectRequest | None:
+        """Return the request, or ``None``."""
+        with self._tx(write=False):
+            row = self._one(
+                f"SELECT {self._REQUEST_COLUMNS} FROM requests WHERE id = ?",  # noqa: S608 - constant columns
+                (request_id,),
+            )
+        return None if row is None else self._request_of(row)
+
+    def update_request(
+        self,
+        request_id: str,
+        *,
+        state: str,
+        details: Mapping[str, Any] | None = None,
+    ) -> SubjectRequest:
+        """Set a request's state (and details); return it."""
+        with self._tx(write=True):
+            old = self.get_request(request_id)
+            if old is None:
+                raise NotFoundError("no such request")
+            new = attrs.evolve(
+                old, state=state, details=old.details if details is None else details
+            )
+            self._run(
+                "UPDATE requests SET state = ?, details = ? WHERE id = ?",
+                (new.state, _json(new.details), request_id),
+            )
+            return new
+
+    def requests_of_subject(self, subject_id: str) -> list[SubjectRequest]:
+        """Return a subject's requests by ``(received_at, id)``."""
+        with self._tx(write=False):
+            rows = self._all(
+                f"SELECT {self._REQUEST_COLUMNS} FROM requests WHERE subject_id = ? "  # noqa: S608 - constant columns
+                "ORDER BY received_at, id",
+                (subject_id,),
+            )
+        return [self._request_of(r) for r in rows]
+
+    # --- holds ------------------------------------------------------------------------
+
+    _HOLD_COLUMNS = (
+        "id, scope, scope_value, reason, matter_ref, created_by, created_at, released_at"
+    )
+
+    @staticmethod
+    def _hold_of(row: Any) -> Hold:  # noqa: ANN401 - a row
+        return Hold(
+            id=row[0],
+            scope=row[1],
+            scope_value=row[2],
+            reason=row[3],
+            matter_ref=row[4],
+            created_by=row[5],
+            created_at=_dt(row[6]),
+            released_at=_opt_dt(row[7]),
+        )
+
+    def add_hold(self, hold: Hold) -> None:
+        """Store a new hold."""
+        with self._tx(write=True):
+            if self._exists("SELECT 1 FROM holds WHERE id = ?", (hold.id,)):
+                raise ConflictError("hold id already exists")
+            self._run(
+                f"INSERT INTO holds ({self._HOLD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant columns
+                (
+                    hold.id,
+                    hold.scope.value,
+                    hold.scope_value,
+                    hold.reason,
+                    hold.matter_ref,
+                    hold.created_by,
+                    _us(hold.created_at, "Hold.created_at"),
+                    _opt_us(hold.released_at, "Hold.released_at"),
+                ),
+            )
+
+    def get_hold(self, hold_id: str) -> Hold | None:
+        """Return the hold, or ``None``."""
+        with self._tx(write=False):
+            row = self._one(f"SELECT {self._HOLD_COLUMNS} FROM holds WHERE id = ?", (hold_id,))  # noqa: S608 - constant columns
+        return None if row is None else self._hold_of(row)
+
+    def release_hold(self, hold_id: str, *, at: dt.datetime) -> Hold:
+        """Release a hold; releasing a released hold returns it unchanged."""
+        at_us = _us(at, "release_hold(at)")
+        with self._tx(write=True):
+            self._run(
+                "UPDATE holds SET released_at = ? WHERE id = ? AND released_at IS NULL",
+                (at_us, hold_id),
+            )
+            hold = self.get_hold(hold_id)
+            if hold is None:
+                raise NotFoundError("no such hold")
+            return hold
+
+    def active_holds(
+        self,
+        *,
+        scope: HoldScope | None = None,
+        scope_value: str | None = None,
+    ) -> list[Hold]:
+        """Return unreleased holds by ``(created_at, id)``."""
+        scope_text = None if scope is None else HoldScope(scope).value
+        with self._tx(write=False):
+            rows = self._all(
+                f"SELECT {self._HOLD_COLUMNS} FROM holds WHERE released_at IS NULL "  # noqa: S608 - constant columns
+                "AND (? IS NULL OR scope = ?) AND (? IS NULL OR scope_value = ?) "
+                "ORDER BY created_at, id",
+                (scope_text, scope_text, scope_value, scope_value),
+            )
+        return [self._hold_of(r) for r in rows]
+
+    # --- published texts --------------------------------------------------------------
+
+    def publish_text(self, text: PublishedText) -> PublishedText:
+        """Store a text under its hash; idempotent."""
+        with self._tx(write=True):
+            self._run(
+                "INSERT OR IGNORE INTO published_texts (sha256, text, kind, language, "
+                "published_at) VALUES (?, ?, ?, ?, ?)",
+                (
+                    text.sha256,
+                    text.text,
+                    text.kind,
+                    text.language,
+                    _us(text.published_at, "PublishedText.published_at"),
+                ),
+            )
+            stored = self.get_text(text.sha256)
+        if stored is None:  # pragma: no cover - inserted just above
+            raise StorageError("published text vanished")
+        return stored
+
+    def get_text(self, sha256: str) -> PublishedText | None:
+        """Return the text with this hash, or ``None``."""
+        with self._tx(write=False):
+            row = self._one(
+                "SELECT sha256, text, kind, language, published_at FROM published_texts "
+                "WHERE sha256 = ?",
+                (sha256,),
+            )
+        if row is None:
+            return None
+        return PublishedText(
+            sha256=row[0],
+            text=row[1],
+            kind=row[2],
+            language=row[3],
+            published_at=_dt(row[4]),
+        )
+
+    # --- disposal records -------------------------------------------------------------
+
+    _DISPOSAL_COLUMNS = (
+        "id, record_id, subject_id, purpose_ids, rule, action, due_at, executed_at, fields_removed"
+    )
+
+    @staticmethod
+    def _disposal_of(row: Any) -> DisposalRecord:  # noqa: ANN401 - a row
+        return DisposalRecord(
+            id=row[0],
+            record_id=row[1],
+            subject_id=row[2],
+            purpose_ids=json.loads(row[3]),
+            rule=row[4],
+            action=row[5],
+            due_at=_dt(row[6]),
+            executed_at=_dt(row[7]),
+            fields_removed=json.loads(row[8]),
+        )
+
+    def add_disposal(self, disposal: DisposalRecord) -> None:
+        """Store a disposal record."""
+        with self._tx(write=True):
+            if self._exists("SELECT 1 FROM disposals WHERE id = ?", (disposal.id,)):
+                raise ConflictError("disposal record id already exists")
+            self._run(
+                f"INSERT INTO disposals ({self._DISPOSAL_COLUMNS}) "  # noqa: S608 - constant columns
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    disposal.id,
+                    disposal.record_id,
+                    disposal.subject_id,
+                    _json(list(disposal.purpose_ids)),
+                    disposal.rule,
+                    disposal.action,
+                    _us(disposal.due_at, "DisposalRecord.due_at"),
+                    _us(disposal.executed_at, "DisposalRecord.executed_at"),
+                    _json(list(disposal.fields_removed)),
+                ),
+            )
+
+    def get_disposal(self, disposal_id: str) -> DisposalRecord | None:
+        """Return the disposal record, or ``None``."""
+        with self._tx(write=False):
+            row = self._one(
+                f"SELECT {self._DISPOSAL_COLUMNS} FROM disposals WHERE id = ?",  # noqa: S608 - constant columns
+                (disposal_id,),
+            )
+        return None if row is None else self._disposal_of(row)
+
+    def disposals_of_subject(self, subject_id: str) -> list[DisposalRecord]:
+        """Return a subject's disposal records by ``(executed_at, id)``."""
+        with self._tx(write=False):
+            rows = self._all(
+                f"SELECT {self._DISPOSAL_COLUMNS} FROM disposals WHERE subject_id = ? "  # noqa: S608 - constant columns
+                "ORDER BY executed_at, id",
+                (subject_id,),
+            )
+        return [self._disposal_of(r) for r in rows]
+
+    # --- audit entries ----------------------------------------------------------------
+
+    def append_audit_entry(self, entry: AuditEntry, *, seal: AuditSeal) -> None:
+        """Append the next audit entry and move the head seal, atomically."""
+        with self._tx(write=True):
+            row = self._one("SELECT seq FROM audit_seal WHERE one = 1")
+            head = 0 if row is None else row[0]
+            if entry.seq != head + 1 or seal.seq != entry.seq:
+                raise ConflictError("audit entry out of sequence")
+            self._run(
+                "INSERT INTO audit_entries (seq, at, actor, action, ids, details, covers, "
+                "prev_hash, hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.seq,
+                    _us(entry.at, "AuditEntry.at"),
+                    entry.actor,
+                    entry.action,
+                    _json(list(entry.ids)),
+                    _json(entry.details),
+                    _json(list(entry.covers)),
+                    entry.prev_hash,
+                    entry.hash,
+                    entry.mac,
+                ),
+            )
+            self._run(
+                "INSERT OR REPLACE INTO audit_seal (one, seq, hash, mac) VALUES (1, ?, ?, ?)",
+                (seal.seq, seal.hash, seal.mac),
+            )
+
+    def audit_seal(self) -> AuditSeal | None:
+        """Return the head seal, or ``None``."""
+        with self._tx(write=False):
+            row = self._one("SELECT seq, hash, mac FROM audit_seal WHERE one = 1")
+        return None if row is None else AuditSeal(seq=row[0], hash=row[1], mac=row[2])
+
+    def audit_entries(self, *, after_seq: int = 0, limit: int | None = None) -> list[AuditEntry]:
+        """Return entries with ``seq > after_seq`` by ascending ``seq``."""
+        with self._tx(write=False):
+            rows = self._all(
+                "SELECT seq, at, actor, action, ids, details, covers, prev_hash, hash, mac "
+                "FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?",
+                (after_seq, -1 if limit is None else max(limit, 0)),
+            )
+        return [
+            AuditEntry(
+                seq=r[0],
+                at=_dt(r[1]),
+                actor=r[2],
+                action=r[3],
+                ids=json.loads(r[4]),
+                details=json.loads(r[5]),
+                covers=json.loads(r[6]),
+                prev_hash=r[7],
+                hash=r[8],
+                mac=r[9],
+            )
+            for r in rows
+        ]
+
+    def delete_audit_entries(self, *, through_seq: int) -> int:
+        """Delete entries with ``seq <= through_seq``; return how many."""
+        with self._tx(write=True):
+            return self._run("DELETE FROM audit_entries WHERE seq <= ?", (through_seq,)).rowcount
+
+    # --- keys ---------------------------------------------------------------------------
+
+    _KEY_COLUMNS = "owner, version, key_id, kek_id, kek_version, wrapped, created_at"
+
+    @staticmethod
+    def _key_of(row: Any) -> WrappedKey:  # noqa: ANN401 - a row
+        return WrappedKey(
+            owner=row[0],
+            version=row[1],
+            key_id=row[2],
+            kek_id=row[3],
+            kek_version=row[4],
+            wrapped=bytes(row[5]),
+            created_at=_dt(row[6]),
+        )
+
+    def add_wrapped_key(self, key: WrappedKey) -> None:
+        """Store a new key version; see :class:`gdprkit.storage.keys.KeyStore`."""
+        created = _us(key.created_at, "WrappedKey.created_at")
+        with self._tx(write=True):
+            if self._exists(
+                "SELECT 1 FROM wrapped_keys WHERE key_id = ? "
+                "UNION ALL SELECT 1 FROM key_tombstones WHERE key_id = ?",
+                (key.key_id, key.key_id),
+            ):
+                raise ConflictError(f"key id {key.key_id} already used")
+            if self._exists(
+                "SELECT 1 FROM wrapped_keys WHERE owner = ? AND version = ?",
+                (key.owner, key.version),
+            ):
+                raise ConflictError(f"key version {key.version} of this owner already exists")
+            self._run(
+                f"INSERT INTO wrapped_keys ({self._KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant columns
+                (
+                    key.owner,
+                    key.version,
+                    key.key_id,
+                    key.kek_id,
+                    key.kek_version,
+                    key.wrapped,
+                    created,
+                ),
+            )
+
+    def replace_wrapped_key(self, key: WrappedKey) -> None:
+        """Replace the wrapping of an existing key; see :class:`gdprkit.storage.keys.KeyStore`."""
+        with self._tx(write=True):
+            cur = self._run(
+                "UPDATE wrapped_keys SET kek_id = ?, kek_version = ?, wrapped = ? "
+                "WHERE key_id = ? AND owner = ? AND version = ?",
+                (key.kek_id, key.kek_version, key.wrapped, key.key_id, key.owner, key.version),
+            )
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no key with id {key.key_id} for this owner and version")
+
+    def get_wrapped_key(self, key_id: int) -> WrappedKey | None:
+        """Return the key with this id, or ``None``."""
+        with self._tx(write=False):
+            row = self._one(
+                f"SELECT {self._KEY_COLUMNS} FROM wrapped_keys WHERE key_id = ?",  # noqa: S608 - constant columns
+                (key_id,),
+            )
+        return None if row is None else self._key_of(row)
+
+    def wrapped_keys_of(self, owner: str) -> list[WrappedKey]:
+        """Return every live key version of *owner*, oldest version first."""
+        with self._tx(write=False):
+            rows = self._all(
+                f"SELECT {self._KEY_COLUMNS} FROM wrapped_keys WHERE owner = ? ORDER BY version",  # noqa: S608 - constant columns
+                (owner,),
+            )
+        return [self._key_of(r) for r in rows]
+
+    def wrapped_keys_by_kek(
+        self,
+        kek_id: str,
+        kek_version: int,
+        *,
+        after_key_id: int | None,
+        limit: int,
+    ) -> list[WrappedKey]:
+        """Return up to *limit* keys wrapped by this KEK version, by ascending key_id."""
+        with self._tx(write=False):
+            rows = self._all(
+                f"SELECT {self._KEY_COLUMNS} FROM wrapped_keys "  # noqa: S608 - constant columns
+                "WHERE kek_id = ? AND kek_version = ? AND (? IS NULL OR key_id > ?) "
+                "ORDER BY key_id LIMIT ?",
+                (kek_id, kek_version, after_key_id, after_key_id, max(limit, 0)),
+            )
+        return [self._key_of(r) for r in rows]
+
+    def destroy_wrapped_keys(
+        self,
+        owner: str,
+        *,
+        versions: Collection[int] | None,
+        at: dt.datetime,
+        reason: str,
+    ) -> list[KeyTombstone]:
+        """Delete the given versions of *owner*'s keys (all when ``None``) and tombstone them."""
+        at = to_utc(at, what="destroy_wrapped_keys(at)")
+        stones = []
+        with self._tx(write=True):
+            for key in self.wrapped_keys_of(owner):
+                if versions is not None and key.version not in versions:
+                    continue
+                self._run("DELETE FROM wrapped_keys WHERE key_id = ?", (key.key_id,))
+                stone = KeyTombstone(
+                    key_id=key.key_id,
+                    owner=owner,
+                    version=key.version,
+                    destroyed_at=at,
+                    reason=reason,
+                )
+                self._run(
+                    "INSERT INTO key_tombstones (key_id, owner, version, destroyed_at, reason) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (stone.key_id, owner, stone.version, _us(at, "at"), reason),
+                )
+                stones.append(stone)
+        return stones
+
+    def get_key_tombstone(self, key_id: int) -> KeyTombstone | None:
+        """Return the tombstone of a destroyed key, or ``None``."""
+        with self._tx(write=False):
+            row = self._one(
+                "SELECT key_id, owner, version, destroyed_at, reason FROM key_tombstones "
+                "WHERE key_id = ?",
+                (key_id,),
+            )
+        if row is None:
+            return None
+        return KeyTombstone(
+            key_id=row[0],
+            owner=row[1],
+            version=row[2],
+            destroyed_at=_dt(row[3]),
+            reason=row[4],
+        )
