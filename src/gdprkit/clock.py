@@ -72,7 +72,7 @@ class FixedClock:
         return f"FixedClock({self._now.isoformat()})"
 
 
-def require_aware(value: dt.datetime, *, what: str) -> dt.datetime:
+def require_aware(value: object, *, what: str) -> dt.datetime:
     """Return *value* unchanged if it carries a time zone; raise otherwise.
 
     Args:
@@ -96,6 +96,6 @@ def require_aware(value: dt.datetime, *, what: str) -> dt.datetime:
     return value
 
 
-def to_utc(value: dt.datetime, *, what: str) -> dt.datetime:
+def to_utc(value: object, *, what: str) -> dt.datetime:
     """Check that *value* is timezone-aware and return the same instant in UTC."""
     return require_aware(value, what=what).astimezone(UTC)

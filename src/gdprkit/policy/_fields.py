@@ -6,18 +6,16 @@ built in Python fails the same way as one loaded from TOML.
 
 from __future__ import annotations
 
-import enum
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import attrs
 
 from gdprkit.errors import PolicyError, Problem
 
-__all__ = ["Text", "enum_converter", "identifier", "non_negative", "optional_text", "to_text", "tuple_of"]
+__all__ = ["Text", "as_tuple", "identifier", "non_negative", "optional_text", "to_text"]
 
-E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -70,44 +68,12 @@ def optional_text(value: Text | str | dict[str, str] | None) -> Text | None:
     return None if value is None else to_text(value)
 
 
-def enum_converter(enum_type: type[E]) -> Callable[[Any], E]:
-    """Return a converter that turns a member or its string value into *enum_type*."""
-
-    def convert(value: Any) -> E:  # noqa: ANN401 - converters accept anything and check it
-        if isinstance(value, enum_type):
-            return value
-        try:
-            return enum_type(value)
-        except ValueError:
-            allowed = ", ".join(str(m.value) for m in enum_type)
-            msg = f"unknown value {value!r}; expected one of: {allowed}"
-            raise PolicyError(Problem(path=enum_type.__name__, message=msg)) from None
-
-    convert.__name__ = f"to_{enum_type.__name__}"
-    return convert
-
-
-def optional_enum(enum_type: type[E]) -> Callable[[Any], E | None]:
-    """Like :func:`enum_converter`, but ``None`` stays ``None``."""
-    inner = enum_converter(enum_type)
-
-    def convert(value: Any) -> E | None:  # noqa: ANN401 - see enum_converter
-        return None if value is None else inner(value)
-
-    return convert
-
-
-def tuple_of(convert: Callable[[Any], T] | None = None) -> Callable[[Iterable[Any]], tuple[T, ...]]:
-    """Return a converter that makes any iterable (not a bare string) into a tuple."""
-
-    def to_tuple(values: Iterable[Any]) -> tuple[T, ...]:
-        if isinstance(values, (str, bytes)):
-            msg = "expected a list, got a single string"
-            raise PolicyError(Problem(path="list", message=msg))
-        items = tuple(values)
-        return items if convert is None else tuple(convert(v) for v in items)
-
-    return to_tuple
+def as_tuple(values: Iterable[T]) -> tuple[T, ...]:
+    """Make any iterable (but not a bare string, a common slip) into a tuple."""
+    if isinstance(values, str | bytes):
+        msg = "expected a list, got a single string"
+        raise PolicyError(Problem(path="list", message=msg))
+    return tuple(values)
 
 
 def identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

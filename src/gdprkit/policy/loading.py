@@ -33,7 +33,9 @@ def load_policy(path: str | os.PathLike[str]) -> Policy:
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
-        problem = Problem(path="<file>", message=f"cannot read: {exc.strerror or type(exc).__name__}")
+        problem = Problem(
+            path="<file>", message=f"cannot read: {exc.strerror or type(exc).__name__}"
+        )
         raise PolicyFileError(problem, source=str(file)) from None
     except UnicodeDecodeError:
         problem = Problem(path="<file>", message="not UTF-8 text")
@@ -53,13 +55,17 @@ def loads_policy(text: str, *, source: str = "<string>") -> Policy:
 
 
 def policy_from_dict(data: Mapping[str, Any] | str, *, source: str | None = None) -> Policy:
-    """Build a policy from parsed TOML, a dict, or a JSON string as written by ``Policy.to_json``."""
+    """Build a policy from parsed TOML, a dict, or JSON text as written by ``Policy.to_json``."""
     if isinstance(data, str):
         try:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
-            problem = Problem(path="<json>", message=f"JSON syntax error at line {exc.lineno}, column {exc.colno}")
+            problem = Problem(
+                path="<json>", message=f"JSON syntax error at line {exc.lineno}, column {exc.colno}"
+            )
             raise PolicyFileError(problem, source=source) from None
     if not isinstance(data, Mapping):
-        raise PolicyFileError(Problem(path="<root>", message="expected a table at the top level"), source=source)
+        raise PolicyFileError(
+            Problem(path="<root>", message="expected a table at the top level"), source=source
+        )
     return structure_policy(data, source=source)

@@ -14,21 +14,13 @@ import datetime as dt
 import hashlib
 import json
 import zoneinfo
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
 
 from gdprkit.errors import NotFoundError, PolicyError, Problem
-from gdprkit.policy._fields import (
-    Text,
-    enum_converter,
-    identifier,
-    optional_enum,
-    optional_text,
-    to_text,
-    tuple_of,
-)
+from gdprkit.policy._fields import Text, as_tuple, identifier, optional_text, to_text
 from gdprkit.policy.retention import FinancialYear, RetentionRule
 from gdprkit.policy.vocab import (
     ConsentChannel,
@@ -51,6 +43,7 @@ __all__ = [
     "Contact",
     "DataCategory",
     "EmailMarketing",
+    "Identified",
     "Organisation",
     "Policy",
     "ProcessingOnBehalf",
@@ -65,11 +58,21 @@ __all__ = [
     "Tracker",
 ]
 
-_Identified = TypeVar("_Identified", bound="_HasId")
+
+class Identified(Protocol):
+    """**Protocol:** a declared object with an id that others refer to it by."""
+
+    @property
+    def id(self) -> str:
+        """The object's id."""
+        ...
 
 
-class _HasId:
-    id: str
+_Identified = TypeVar("_Identified", bound=Identified)
+
+
+def _channels(values: Iterable[ConsentChannel | str]) -> tuple[ConsentChannel, ...]:
+    return tuple(ConsentChannel(v) for v in as_tuple(values))
 
 
 @attrs.frozen(kw_only=True)
@@ -142,7 +145,7 @@ class Organisation:
     representative: Contact | None = None
     supervisory_authority: SupervisoryAuthority
     time_zone: str = attrs.field(converter=_to_zone)
-    languages: tuple[str, ...] = attrs.field(default=("en",), converter=tuple_of())
+    languages: tuple[str, ...] = attrs.field(default=("en",), converter=as_tuple)
     financial_year: FinancialYear = attrs.field(factory=FinancialYear)
     headcount: int | None = None
     is_public_authority: bool = False
@@ -220,7 +223,7 @@ class Role:
 
     id: str = attrs.field(validator=identifier)
     label: Text = attrs.field(converter=to_text)
-    purposes: tuple[str, ...] = attrs.field(default=(), converter=tuple_of())
+    purposes: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -238,13 +241,9 @@ class ConsentDefinition:
             consent must be freely given (Art. 7(4); CON-07).
     """
 
-    kind: ConsentKind = attrs.field(default=ConsentKind.STANDARD, converter=enum_converter(ConsentKind))
-    give_channels: tuple[ConsentChannel, ...] = attrs.field(
-        converter=tuple_of(enum_converter(ConsentChannel))
-    )
-    withdraw_channels: tuple[ConsentChannel, ...] = attrs.field(
-        converter=tuple_of(enum_converter(ConsentChannel))
-    )
+    kind: ConsentKind = attrs.field(default=ConsentKind.STANDARD, converter=ConsentKind)
+    give_channels: tuple[ConsentChannel, ...] = attrs.field(converter=_channels)
+    withdraw_channels: tuple[ConsentChannel, ...] = attrs.field(converter=_channels)
     text: Text = attrs.field(converter=to_text)
     required_for_service: bool = False
 
@@ -264,7 +263,7 @@ class EmailMarketing:
         opt_out_in_every_message: A free, simple opt-out is in every message.
     """
 
-    basis: EmailMarketingBasis = attrs.field(converter=enum_converter(EmailMarketingBasis))
+    basis: EmailMarketingBasis = attrs.field(converter=EmailMarketingBasis)
     obtained_in_sale: bool = False
     own_similar_products: bool = False
     opt_out_at_collection: bool = False
@@ -333,11 +332,11 @@ class Recipient:
 
     id: str = attrs.field(validator=identifier)
     name: str
-    role: RecipientRole = attrs.field(converter=enum_converter(RecipientRole))
+    role: RecipientRole = attrs.field(converter=RecipientRole)
     description: Text = attrs.field(converter=to_text)
     country: str
     transfer_mechanism: TransferMechanism | None = attrs.field(
-        default=None, converter=optional_enum(TransferMechanism)
+        default=None, converter=attrs.converters.optional(TransferMechanism)
     )
     transfer_assessment: str | None = None
     contract: ProcessorContract | None = None
@@ -388,7 +387,7 @@ class System:
     name: str
     description: Text = attrs.field(converter=to_text)
     security: SecurityMeasures
-    hosted_by: tuple[str, ...] = attrs.field(default=(), converter=tuple_of())
+    hosted_by: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -438,28 +437,28 @@ class Purpose:
     id: str = attrs.field(validator=identifier)
     name: Text = attrs.field(converter=to_text)
     description: Text = attrs.field(converter=to_text)
-    legal_basis: LegalBasis = attrs.field(converter=enum_converter(LegalBasis))
+    legal_basis: LegalBasis = attrs.field(converter=LegalBasis)
     law_reference: str | None = None
     legitimate_interest: Text | None = attrs.field(default=None, converter=optional_text)
     balancing_test: str | None = None
     consent: ConsentDefinition | None = None
     special_condition: SpecialCategoryCondition | None = attrs.field(
-        default=None, converter=optional_enum(SpecialCategoryCondition)
+        default=None, converter=attrs.converters.optional(SpecialCategoryCondition)
     )
     special_law_reference: str | None = None
-    categories: tuple[str, ...] = attrs.field(default=(), converter=tuple_of())
-    subject_categories: tuple[str, ...] = attrs.field(default=(), converter=tuple_of())
-    recipients: tuple[str, ...] = attrs.field(default=(), converter=tuple_of())
-    systems: tuple[str, ...] = attrs.field(default=(), converter=tuple_of())
+    categories: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    subject_categories: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    recipients: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    systems: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
     retention: RetentionRule | None = None
     retention_criteria: Text | None = attrs.field(default=None, converter=optional_text)
     direct_marketing: bool = False
     email_marketing: EmailMarketing | None = None
     provision: ProvisionRequirement = attrs.field(
-        default=ProvisionRequirement.VOLUNTARY, converter=enum_converter(ProvisionRequirement)
+        default=ProvisionRequirement.VOLUNTARY, converter=ProvisionRequirement
     )
     consequence_of_not_providing: Text | None = attrs.field(default=None, converter=optional_text)
-    compatible_with: tuple[Compatibility, ...] = attrs.field(default=(), converter=tuple_of())
+    compatible_with: tuple[Compatibility, ...] = attrs.field(default=(), converter=as_tuple)
     automated_decision_making: bool = False
 
     @property
@@ -493,7 +492,7 @@ class Tracker:
     provider: str
     third_party: bool = False
     purpose: Text = attrs.field(converter=to_text)
-    category: TrackerCategory = attrs.field(converter=enum_converter(TrackerCategory))
+    category: TrackerCategory = attrs.field(converter=TrackerCategory)
     session: bool = False
     lifetime: Text | None = attrs.field(default=None, converter=optional_text)
     data_collected: Text = attrs.field(converter=to_text)
@@ -522,7 +521,7 @@ class ProcessingOnBehalf:
     controller: str
     controller_contact: str
     description: Text = attrs.field(converter=to_text)
-    systems: tuple[str, ...] = attrs.field(default=(), converter=tuple_of())
+    systems: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
     transfers: Text | None = attrs.field(default=None, converter=optional_text)
 
 
@@ -555,15 +554,15 @@ class Policy:
     version: str
     effective_date: dt.date
     organisation: Organisation
-    categories: tuple[DataCategory, ...] = attrs.field(converter=tuple_of())
-    subject_categories: tuple[SubjectCategory, ...] = attrs.field(converter=tuple_of())
-    roles: tuple[Role, ...] = attrs.field(default=(), converter=tuple_of())
-    recipients: tuple[Recipient, ...] = attrs.field(default=(), converter=tuple_of())
-    systems: tuple[System, ...] = attrs.field(default=(), converter=tuple_of())
-    purposes: tuple[Purpose, ...] = attrs.field(converter=tuple_of())
-    trackers: tuple[Tracker, ...] = attrs.field(default=(), converter=tuple_of())
+    categories: tuple[DataCategory, ...] = attrs.field(converter=as_tuple)
+    subject_categories: tuple[SubjectCategory, ...] = attrs.field(converter=as_tuple)
+    roles: tuple[Role, ...] = attrs.field(default=(), converter=as_tuple)
+    recipients: tuple[Recipient, ...] = attrs.field(default=(), converter=as_tuple)
+    systems: tuple[System, ...] = attrs.field(default=(), converter=as_tuple)
+    purposes: tuple[Purpose, ...] = attrs.field(converter=as_tuple)
+    trackers: tuple[Tracker, ...] = attrs.field(default=(), converter=as_tuple)
     processing_on_behalf: tuple[ProcessingOnBehalf, ...] = attrs.field(
-        default=(), converter=tuple_of()
+        default=(), converter=as_tuple
     )
     content_hash: str = attrs.field(init=False, eq=False, repr=False)
 
@@ -620,7 +619,9 @@ class Policy:
         from gdprkit.policy.serialize import unstructure  # noqa: PLC0415 - mutual import
 
         result = unstructure(self)
-        if not isinstance(result, dict):  # pragma: no cover - a Policy always unstructures to a dict
+        if not isinstance(
+            result, dict
+        ):  # pragma: no cover - a Policy always unstructures to a dict
             raise TypeError(type(result).__name__)
         return result
 

@@ -10,12 +10,13 @@ the privacy notice and the Art. 30 record. The date arithmetic lives in
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import attrs
 
 from gdprkit.errors import PolicyError, Problem
-from gdprkit.policy._fields import enum_converter, non_negative
+from gdprkit.policy._fields import as_tuple, non_negative
 from gdprkit.policy.vocab import Anchor, DisposalAction, Trigger
 
 __all__ = ["BOKFORINGSLAGEN", "FinancialYear", "FinancialYearSpan", "Period", "RetentionRule"]
@@ -87,13 +88,11 @@ class RetentionRule:
         assumption: Whether the period is a proposal the organisation has yet to confirm.
     """
 
-    trigger: Trigger = attrs.field(converter=enum_converter(Trigger))
+    trigger: Trigger = attrs.field(converter=Trigger)
     event: str | None = None
     period: Period = attrs.field(converter=_to_period)
-    anchor: Anchor = attrs.field(default=Anchor.NONE, converter=enum_converter(Anchor))
-    action: DisposalAction = attrs.field(
-        default=DisposalAction.DELETE, converter=enum_converter(DisposalAction)
-    )
+    anchor: Anchor = attrs.field(default=Anchor.NONE, converter=Anchor)
+    action: DisposalAction = attrs.field(default=DisposalAction.DELETE, converter=DisposalAction)
     law_reference: str | None = None
     justification: str | None = None
     assumption: bool = False
@@ -161,7 +160,7 @@ class FinancialYear:
 
     start_month: int = 1
     start_day: int = 1
-    irregular: tuple[FinancialYearSpan, ...] = attrs.field(default=(), converter=tuple)
+    irregular: tuple[FinancialYearSpan, ...] = attrs.field(default=(), converter=as_tuple)
 
     def __attrs_post_init__(self) -> None:
         try:
@@ -170,7 +169,7 @@ class FinancialYear:
             msg = "start_month/start_day is not a valid day of the year (29 February not allowed)"
             raise PolicyError(Problem(path="FinancialYear.start_month", message=msg)) from None
         spans = sorted(self.irregular, key=lambda s: s.start)
-        for earlier, later in zip(spans, spans[1:], strict=False):
+        for earlier, later in itertools.pairwise(spans):
             if later.start <= earlier.end:
                 msg = "irregular financial years overlap"
                 raise PolicyError(Problem(path="FinancialYear.irregular", message=msg))

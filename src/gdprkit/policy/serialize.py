@@ -69,7 +69,7 @@ def _describe(value: object) -> str:
     )
 
 
-def _structure(value: object, tp: Any, path: str, problems: list[Problem]) -> Any:  # noqa: ANN401, C901, PLR0911, PLR0912 - one dispatch over the type forms
+def _structure(value: object, tp: Any, path: str, problems: list[Problem]) -> Any:  # noqa: ANN401, C901, PLR0911 - one dispatch over the type forms
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
@@ -136,15 +136,19 @@ def _structure_scalar(value: object, tp: Any, path: str, problems: list[Problem]
     return value
 
 
-def _structure_attrs(
-    value: object, cls: type[Any], path: str, problems: list[Problem]
-) -> Any:  # noqa: ANN401
+def _structure_attrs(  # noqa: C901, PLR0912 - reports each kind of problem separately
+    value: object,
+    cls: type[Any],
+    path: str,
+    problems: list[Problem],
+) -> Any:  # noqa: ANN401 - builds any attrs class
     if not isinstance(value, dict):
         problems.append(Problem(path=path, message=f"expected a table, got {_describe(value)}"))
         return _INVALID
     builtins = _BUILTINS.get(cls)
-    if builtins is not None and set(value) == {"id"} and value["id"] in builtins:
-        return builtins[value["id"]]
+    builtin_id = value.get("id") if set(value) == {"id"} else None
+    if builtins is not None and isinstance(builtin_id, str) and builtin_id in builtins:
+        return builtins[builtin_id]
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in attrs.fields(cls) if f.init}
     before = len(problems)
@@ -183,7 +187,7 @@ def unstructure(value: object) -> object:
     """Return *value* (a policy object) as JSON-compatible data; ``None`` fields are left out."""
     if attrs.has(type(value)):
         result: dict[str, object] = {}
-        for field in attrs.fields(type(value)):
+        for field in attrs.fields(typing.cast("type[attrs.AttrsInstance]", type(value))):
             if not field.init:
                 continue
             item = getattr(value, field.name)

@@ -48,9 +48,7 @@ _CATEGORIES = (
     _category("usage_data", "Usage and behaviour data", "Användnings- och beteendedata"),
     _category("support_content", "Support case content", "Innehåll i supportärenden"),
     _category("login_logs", "Login and security logs", "Inloggnings- och säkerhetsloggar"),
-    _category(
-        "marketing_preferences", "Marketing preferences", "Val kring marknadsföring"
-    ),
+    _category("marketing_preferences", "Marketing preferences", "Val kring marknadsföring"),
     _category("health", "Health data", "Uppgifter om hälsa", special=True),
     DataCategory(
         id="criminal_offences",
@@ -71,7 +69,9 @@ _SUBJECTS = (
     SubjectCategory(
         id="website_visitor", label=Text(en="Website visitors", sv="Besökare på webbplatsen")
     ),
-    SubjectCategory(id="user", label=Text(en="Users of the web services", sv="Användare av webbtjänsterna")),
+    SubjectCategory(
+        id="user", label=Text(en="Users of the web services", sv="Användare av webbtjänsterna")
+    ),
     SubjectCategory(
         id="partner_contact",
         label=Text(en="Contact persons at partners", sv="Kontaktpersoner hos samarbetspartner"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -29,19 +29,52 @@ from gdprkit.policy.vocab import (
 )
 
 if TYPE_CHECKING:
-    from gdprkit.policy.model import ConsentDefinition, Policy, Purpose, Recipient
+    from gdprkit.policy.model import ConsentDefinition, Identified, Policy, Purpose, Recipient
 
 __all__ = ["EEA_COUNTRIES", "find_problems", "find_warnings"]
 
 EEA_COUNTRIES = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE "
-    "IS LI NO".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+    ]
 )
 """The EU member states and Iceland, Liechtenstein and Norway: no Chapter V transfer inside."""
 
 _LANGUAGES = frozenset({"en", "sv"})
 _MIN_DESCRIPTION_WORDS = 4
-_WITHDRAWAL_WORDS = {"en": ("withdraw", "unsubscribe", "opt out"), "sv": ("återkalla", "avregistrera", "avsluta")}
+_WITHDRAWAL_WORDS = {
+    "en": ("withdraw", "unsubscribe", "opt out"),
+    "sv": ("återkalla", "avregistrera", "avsluta"),
+}
 
 Check = Callable[["Policy"], Iterator[Problem]]
 _CHECKS: list[Check] = []
@@ -65,7 +98,9 @@ def find_warnings(policy: Policy) -> list[Problem]:
         path = f"purposes.{purpose.id}"
         if purpose.legal_basis is LegalBasis.LEGITIMATE_INTERESTS:
             if children & set(purpose.subject_categories):
-                msg = "legitimate interests weigh heavier against children's interests (Art. 6(1)(f))"
+                msg = (
+                    "legitimate interests weigh heavier against children's interests (Art. 6(1)(f))"
+                )
                 warnings.append(Problem(path=f"{path}.legal_basis", message=msg, rule="REG-09"))
             if policy.organisation.is_public_authority:
                 msg = "public authorities may not rely on legitimate interests for their tasks"
@@ -83,7 +118,7 @@ def _duplicates(ids: Iterable[str]) -> list[str]:
 
 @_check
 def _unique_ids(policy: Policy) -> Iterator[Problem]:
-    collections = {
+    collections: dict[str, tuple[Identified, ...]] = {
         "categories": policy.categories,
         "subject_categories": policy.subject_categories,
         "roles": policy.roles,
@@ -118,7 +153,7 @@ def _policy_header(policy: Policy) -> Iterator[Problem]:
 
 
 @_check
-def _references(policy: Policy) -> Iterator[Problem]:
+def _references(policy: Policy) -> Iterator[Problem]:  # noqa: C901, PLR0912 - one pass per kind
     declared = {
         "categories": {c.id for c in policy.categories},
         "subject_categories": {s.id for s in policy.subject_categories},
@@ -202,7 +237,10 @@ def _retention(policy: Policy) -> Iterator[Problem]:
         if rule.trigger is not Trigger.CUSTOM and rule.event:
             msg = "event names only a custom trigger"
             yield Problem(path=f"{path}.retention.event", message=msg, rule="RET-01")
-        if rule.trigger is Trigger.CONSENT_WITHDRAWN and purpose.legal_basis is not LegalBasis.CONSENT:
+        if (
+            rule.trigger is Trigger.CONSENT_WITHDRAWN
+            and purpose.legal_basis is not LegalBasis.CONSENT
+        ):
             msg = "consent_withdrawn only applies to a purpose based on consent"
             yield Problem(path=f"{path}.retention.trigger", message=msg, rule="RET-01")
 
@@ -223,7 +261,9 @@ def _legal_basis(policy: Policy) -> Iterator[Problem]:
             yield from _require(purpose.law_reference, f"{path}.law_reference", msg, "REG-08")
         if basis is LegalBasis.LEGITIMATE_INTERESTS:
             msg = "legitimate interests needs the interest pursued (Art. 13(1)(d))"
-            yield from _require(purpose.legitimate_interest, f"{path}.legitimate_interest", msg, "REG-09")
+            yield from _require(
+                purpose.legitimate_interest, f"{path}.legitimate_interest", msg, "REG-09"
+            )
             msg = "legitimate interests needs a reference to the balancing test"
             yield from _require(purpose.balancing_test, f"{path}.balancing_test", msg, "REG-09")
         if basis is LegalBasis.CONSENT:
@@ -246,7 +286,9 @@ def _legal_basis(policy: Policy) -> Iterator[Problem]:
 def _consent_definition(consent: ConsentDefinition, path: str) -> Iterator[Problem]:
     """CON-05, CON-06 and CON-07."""
     if not consent.give_channels:
-        yield Problem(path=f"{path}.give_channels", message="list where consent is given", rule="CON-05")
+        yield Problem(
+            path=f"{path}.give_channels", message="list where consent is given", rule="CON-05"
+        )
     missing = sorted(set(consent.give_channels) - set(consent.withdraw_channels))
     if missing:
         msg = f"consent given via {', '.join(missing)} must be withdrawable there too (Art. 7(3))"
@@ -278,13 +320,13 @@ def _special_categories(policy: Policy) -> Iterator[Problem]:
         if not category.collected_from_subject and (
             not category.source or category.source_public is None
         ):
-            msg = "data not collected from the subject needs source and source_public (Art. 14(2)(f))"
+            msg = (
+                "data not collected from the subject needs source and source_public (Art. 14(2)(f))"
+            )
             yield Problem(path=f"{path}.source", message=msg, rule="REG-15")
     for purpose in policy.purposes:
         path = f"purposes.{purpose.id}"
-        uses_special = any(
-            categories[c].special for c in purpose.categories if c in categories
-        )
+        uses_special = any(categories[c].special for c in purpose.categories if c in categories)
         condition = purpose.special_condition
         if uses_special and condition is None:
             msg = "uses a special category and needs an Art. 9(2) condition"
@@ -292,7 +334,11 @@ def _special_categories(policy: Policy) -> Iterator[Problem]:
         if condition is not None and not uses_special:
             msg = "an Art. 9(2) condition is declared but no special category is used"
             yield Problem(path=f"{path}.special_condition", message=msg, rule="REG-11")
-        if condition is not None and condition.needs_law_reference and not purpose.special_law_reference:
+        if (
+            condition is not None
+            and condition.needs_law_reference
+            and not purpose.special_law_reference
+        ):
             msg = f"{condition.article} needs the law it rests on (special_law_reference)"
             yield Problem(path=f"{path}.special_law_reference", message=msg, rule="REG-11")
         if condition is SpecialCategoryCondition.EXPLICIT_CONSENT and (
@@ -325,7 +371,7 @@ def _recipients(policy: Policy) -> Iterator[Problem]:
         yield from _recipient(recipient, f"recipients.{recipient.id}")
 
 
-def _recipient(recipient: Recipient, path: str) -> Iterator[Problem]:
+def _recipient(recipient: Recipient, path: str) -> Iterator[Problem]:  # noqa: C901 - flat checks
     if len(recipient.country) != 2 or not recipient.country.isupper():  # noqa: PLR2004
         yield Problem(path=f"{path}.country", message="use an ISO 3166-1 code such as 'SE'")
     elif recipient.country not in EEA_COUNTRIES:
@@ -353,7 +399,10 @@ def _recipient(recipient: Recipient, path: str) -> Iterator[Problem]:
     elif recipient.contract is not None:
         msg = "an Art. 28 agreement belongs only to a processor"
         yield Problem(path=f"{path}.contract", message=msg, rule="SEC-04")
-    if recipient.role in {RecipientRole.INDEPENDENT_CONTROLLER, RecipientRole.JOINT_CONTROLLER} and not recipient.role_reasoning:
+    if (
+        recipient.role in {RecipientRole.INDEPENDENT_CONTROLLER, RecipientRole.JOINT_CONTROLLER}
+        and not recipient.role_reasoning
+    ):
         msg = "record why this recipient is a controller and not a processor"
         yield Problem(path=f"{path}.role_reasoning", message=msg, rule="SEC-04")
 
@@ -381,18 +430,29 @@ def _email_marketing(purpose: Purpose, controllers: set[str]) -> Iterator[Proble
     if not purpose.direct_marketing:
         msg = "email_marketing is declared but the purpose is not direct marketing"
         yield Problem(path=f"{path}.direct_marketing", message=msg, rule="CON-15")
-    if marketing.basis is EmailMarketingBasis.PRIOR_CONSENT and purpose.legal_basis is not LegalBasis.CONSENT:
+    if (
+        marketing.basis is EmailMarketingBasis.PRIOR_CONSENT
+        and purpose.legal_basis is not LegalBasis.CONSENT
+    ):
         msg = "marketing on prior consent needs legal_basis = 'consent'"
         yield Problem(path=f"{path}.legal_basis", message=msg, rule="CON-15")
     if marketing.basis is EmailMarketingBasis.EXISTING_CUSTOMER:
-        conditions = ("obtained_in_sale", "own_similar_products", "opt_out_at_collection", "opt_out_in_every_message")
+        conditions = (
+            "obtained_in_sale",
+            "own_similar_products",
+            "opt_out_at_collection",
+            "opt_out_in_every_message",
+        )
         for condition in conditions:
             if not getattr(marketing, condition):
                 msg = "the existing-customer exception needs this condition to hold"
-                yield Problem(path=f"{path}.email_marketing.{condition}", message=msg, rule="CON-15")
+                yield Problem(
+                    path=f"{path}.email_marketing.{condition}", message=msg, rule="CON-15"
+                )
         shared = sorted(set(purpose.recipients) & controllers)
         if shared:
-            msg = f"other controllers' offers ({', '.join(shared)}) need prior consent, not soft opt-in"
+            names = ", ".join(shared)
+            msg = f"other controllers' offers ({names}) need prior consent, not soft opt-in"
             yield Problem(path=f"{path}.email_marketing.basis", message=msg, rule="CON-15")
 
 
@@ -400,7 +460,10 @@ def _email_marketing(purpose: Purpose, controllers: set[str]) -> Iterator[Proble
 def _provision(policy: Policy) -> Iterator[Problem]:
     """REG-16: whether the subject must provide the data, and what happens if not."""
     for purpose in policy.purposes:
-        if purpose.provision is not ProvisionRequirement.VOLUNTARY and purpose.consequence_of_not_providing is None:
+        if (
+            purpose.provision is not ProvisionRequirement.VOLUNTARY
+            and purpose.consequence_of_not_providing is None
+        ):
             msg = "say what happens if the data is not provided (Art. 13(2)(e))"
             path = f"purposes.{purpose.id}.consequence_of_not_providing"
             yield Problem(path=path, message=msg, rule="REG-16")
@@ -416,11 +479,19 @@ def _security(policy: Policy) -> Iterator[Problem]:
         transport = (system.security.transport or "").strip().lower()
         if transport.startswith(_INSECURE_TRANSPORT):
             msg = "SSL and TLS before 1.2 are insecure; declare the TLS version in use"
-            yield Problem(path=f"systems.{system.id}.security.transport", message=msg, rule="SEC-01")
+            yield Problem(
+                path=f"systems.{system.id}.security.transport", message=msg, rule="SEC-01"
+            )
         measures = system.security
-        if measures.next_test_due and measures.last_tested and measures.next_test_due < measures.last_tested:
+        if (
+            measures.next_test_due
+            and measures.last_tested
+            and measures.next_test_due < measures.last_tested
+        ):
             msg = "next_test_due is before last_tested"
-            yield Problem(path=f"systems.{system.id}.security.next_test_due", message=msg, rule="SEC-01")
+            yield Problem(
+                path=f"systems.{system.id}.security.next_test_due", message=msg, rule="SEC-01"
+            )
 
 
 @_check
@@ -439,14 +510,16 @@ def _translations(policy: Policy) -> Iterator[Problem]:
         return
     for path, text in _texts(policy, ""):
         if not text.sv:
-            yield Problem(path=f"{path}.sv", message="Swedish text missing (organisation writes 'sv')")
+            yield Problem(
+                path=f"{path}.sv", message="Swedish text missing (organisation writes 'sv')"
+            )
 
 
 def _texts(value: object, path: str) -> Iterator[tuple[str, Text]]:
     if isinstance(value, Text):
         yield path, value
     elif attrs.has(type(value)):
-        for field in attrs.fields(type(value)):
+        for field in attrs.fields(cast("type[attrs.AttrsInstance]", type(value))):
             if field.init:
                 yield from _texts(getattr(value, field.name), f"{path}.{field.name}".lstrip("."))
     elif isinstance(value, tuple):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import enum
 
+from gdprkit.errors import PolicyError, Problem
+
 __all__ = [
     "Anchor",
     "ConsentChannel",
@@ -25,7 +27,17 @@ __all__ = [
 ]
 
 
-class LegalBasis(enum.StrEnum):
+class _Vocabulary(enum.StrEnum):
+    """A closed vocabulary: an unknown string is a policy problem naming the allowed values."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> None:
+        allowed = ", ".join(m.value for m in cls)
+        msg = f"unknown value {value!r}; expected one of: {allowed}"
+        raise PolicyError(Problem(path=cls.__name__, message=msg))
+
+
+class LegalBasis(_Vocabulary):
     """The lawful basis of a purpose: exactly one of Art. 6(1)(a)-(f) (LEGAL.md REG-07)."""
 
     CONSENT = "consent"
@@ -33,7 +45,7 @@ class LegalBasis(enum.StrEnum):
     CONTRACT = "contract"
     """Art. 6(1)(b): necessary to perform a contract with the subject, or to enter into one."""
     LEGAL_OBLIGATION = "legal_obligation"
-    """Art. 6(1)(c): necessary to comply with a legal obligation; Art. 6(3) needs a law reference."""
+    """Art. 6(1)(c): necessary to comply with a legal obligation; needs a law (Art. 6(3))."""
     VITAL_INTERESTS = "vital_interests"
     """Art. 6(1)(d): necessary to protect the vital interests of a natural person."""
     PUBLIC_TASK = "public_task"
@@ -47,7 +59,7 @@ class LegalBasis(enum.StrEnum):
         return f"Art. 6(1)({'abcdef'[list(LegalBasis).index(self)]})"
 
 
-class SpecialCategoryCondition(enum.StrEnum):
+class SpecialCategoryCondition(_Vocabulary):
     """An Art. 9(2) condition, required in addition to Art. 6 for special categories (REG-11)."""
 
     EXPLICIT_CONSENT = "explicit_consent"
@@ -93,7 +105,7 @@ _CONDITIONS_NEEDING_LAW = frozenset(
 )
 
 
-class RecipientRole(enum.StrEnum):
+class RecipientRole(_Vocabulary):
     """The legal role of a recipient of personal data (Art. 4(9), 26, 28; LEGAL.md REG-14)."""
 
     PROCESSOR = "processor"
@@ -106,7 +118,7 @@ class RecipientRole(enum.StrEnum):
     """Art. 4(9): a public authority receiving data under a legal duty."""
 
 
-class TransferMechanism(enum.StrEnum):
+class TransferMechanism(_Vocabulary):
     """The Chapter V ground for a transfer outside the EEA (Art. 44-49; LEGAL.md REG-14)."""
 
     ADEQUACY = "adequacy"
@@ -119,7 +131,7 @@ class TransferMechanism(enum.StrEnum):
     """Art. 49: a derogation for a specific situation."""
 
 
-class Trigger(enum.StrEnum):
+class Trigger(_Vocabulary):
     """The event a retention period runs from (LEGAL.md RET-01, RET-08, RET-12).
 
     The period starts from when this event happened, never from when a row was written.
@@ -145,7 +157,7 @@ class Trigger(enum.StrEnum):
     """A named event of the organisation's own (``event = "ticket_closed"``)."""
 
 
-class Anchor(enum.StrEnum):
+class Anchor(_Vocabulary):
     """Where a period's count starts once the trigger date is known (LEGAL.md RET-01, DATE-05)."""
 
     NONE = "none"
@@ -158,7 +170,7 @@ class Anchor(enum.StrEnum):
     """Count from the last day of the organisation's financial year containing the trigger."""
 
 
-class DisposalAction(enum.StrEnum):
+class DisposalAction(_Vocabulary):
     """What happens to data once no purpose needs it (LEGAL.md RET-01, RET-09, REG-02)."""
 
     DELETE = "delete"
@@ -169,7 +181,7 @@ class DisposalAction(enum.StrEnum):
     """Open a disposition review; nothing is disposed of until a reviewer approves."""
 
 
-class ProvisionRequirement(enum.StrEnum):
+class ProvisionRequirement(_Vocabulary):
     """Whether the subject must provide the data, for the notice (Art. 13(2)(e); REG-16)."""
 
     STATUTORY = "statutory"
@@ -180,7 +192,7 @@ class ProvisionRequirement(enum.StrEnum):
     """The subject may choose not to provide it."""
 
 
-class ConsentKind(enum.StrEnum):
+class ConsentKind(_Vocabulary):
     """How strong a consent must be (Art. 4(11), 7, 9(2)(a))."""
 
     STANDARD = "standard"
@@ -189,7 +201,7 @@ class ConsentKind(enum.StrEnum):
     """Explicit consent, required for special categories under Art. 9(2)(a)."""
 
 
-class ConsentChannel(enum.StrEnum):
+class ConsentChannel(_Vocabulary):
     """Where consent is given or withdrawn; withdrawal must be as easy as giving (Art. 7(3))."""
 
     WEB_FORM = "web_form"
@@ -206,7 +218,7 @@ class ConsentChannel(enum.StrEnum):
     """A signed paper form."""
 
 
-class EmailMarketingBasis(enum.StrEnum):
+class EmailMarketingBasis(_Vocabulary):
     """The ground for e-mail direct marketing under Marknadsföringslag (2008:486) 19 § (CON-15)."""
 
     PRIOR_CONSENT = "prior_consent"
@@ -215,7 +227,7 @@ class EmailMarketingBasis(enum.StrEnum):
     """Soft opt-in: an address obtained in a sale, for the organisation's own similar products."""
 
 
-class TrackerCategory(enum.StrEnum):
+class TrackerCategory(_Vocabulary):
     """The category of a cookie or similar tracker (LEK 2022:482 9 kap. 28 §; CON-12)."""
 
     STRICTLY_NECESSARY = "strictly_necessary"
