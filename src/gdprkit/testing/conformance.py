@@ -1,0 +1,808 @@
+"""The store conformance suite: the behaviour every ``Store`` backend must show.
+
+A backend's test module subclasses :class:`StoreConformance`, says how to make a
+fresh store and declares its capabilities::
+
+    from gdprkit.testing.conformance import StoreConformance
+
+
+    class TestMyStore(StoreConformance):
+        supports_multiprocess = False
+
+        def make_store(self, tmp_path):
+            return MyStore(...)
+
+pytest then runs every test below against it. Tests that need a capability the
+backend does not declare are removed from the subclass, not skipped, so a run shows
+only what was really checked. :class:`~gdprkit.storage.memory.MemoryStore` is the
+reference: where this suite is silent, behave like it.
+
+This module imports pytest; import it from test code only.
+"""
+
+# Test methods: pytest checks with assert, test names are their documentation,
+# expected values are literals, and a raises-block may set up its own failure.
+# ruff: noqa: D102, PLR2004, PT012, S101
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import inspect
+import multiprocessing
+import pathlib
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
+
+import attrs
+import pytest
+
+from gdprkit.audit import AuditLog
+from gdprkit.errors import (
+    AuditChainError,
+    ClaimLostError,
+    ConflictError,
+    NaiveDatetimeError,
+    NotFoundError,
+    StorageError,
+)
+from gdprkit.storage import protocol
+from gdprkit.storage.keys import WrappedKey
+from gdprkit.storage.protocol import Store
+from gdprkit.storage.types import (
+    AuditEntry,
+    AuditSeal,
+    BlindIndexEntry,
+    ConsentEvent,
+    DisposalRecord,
+    Hold,
+    HoldScope,
+    LinkKey,
+    LinkState,
+    PublishedText,
+    PurposeLink,
+    Record,
+    RecordKind,
+    Subject,
+    SubjectRequest,
+)
+
+__all__ = ["T0", "StoreConformance", "protocol_mismatches"]
+
+T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+"""The instant the suite's data is made at."""
+
+_AUDIT_KEY = bytes(range(32))
+_HOUR = dt.timedelta(hours=1)
+_CEST = dt.timezone(dt.timedelta(hours=2))
+
+_MULTIPROCESS_TESTS = ("test_claims_shared_between_processes",)
+
+
+def protocol_mismatches(store: object) -> list[str]:
+    """Return how *store* differs from the :class:`~gdprkit.storage.Store` protocol.
+
+    Every public method of the protocol (and its aggregate protocols) must exist with
+    the same parameter names, kinds and defaults. Annotations are not compared, so a
+    backend need not use the same typing style.
+    """
+    problems = []
+    names = sorted(
+        {
+            name
+            for cls in Store.__mro__
+            if getattr(cls, "_is_protocol", False)
+            for name, value in vars(cls).items()
+            if not name.startswith("_") and callable(value)
+        },
+    )
+    for name in names:
+        mine = getattr(type(store), name, None)
+        if mine is None:
+            problems.append(f"{name}: missing")
+            continue
+        want = [
+            (p.name, p.kind, p.default)
+            for p in inspect.signature(getattr(Store, name)).parameters.values()
+        ]
+        got = [(p.name, p.kind, p.default) for p in inspect.signature(mine).parameters.values()]
+        if want != got:
+            problems.append(f"{name}: signature differs")
+    if not isinstance(getattr(store, "supports_multiprocess", None), bool):
+        problems.append("supports_multiprocess: missing")
+    return problems
+
+
+def _subject(store: Store, subject_id: str = "s1") -> None:
+    store.add_subject(Subject(id=subject_id, created_at=T0))
+
+
+def _record(
+    store: Store,
+    record_id: str = "r1",
+    subject_id: str = "s1",
+    *,
+    fields: dict[str, bytes] | None = None,
+    at: dt.datetime = T0,
+) -> Record:
+    record = Record(
+        id=record_id,
+        subject_id=subject_id,
+        kind=RecordKind.MANAGED,
+        created_at=at,
+        fields=fields if fields is not None else {"email": b"\x01ct", "name": b"\x02ct"},
+    )
+    store.add_record(record)
+    return record
+
+
+def _link(
+    record_id: str = "r1",
+    purpose_id: str = "p1",
+    *,
+    eligible_from: dt.datetime | None = T0,
+    created_at: dt.datetime = T0,
+) -> PurposeLink:
+    return PurposeLink(
+        record_id=record_id,
+        purpose_id=purpose_id,
+        created_at=created_at,
+        eligible_from=eligible_from,
+    )
+
+
+def _key(key_id: int, version: int = 1, owner: str = "subject:s1", kek: int = 1) -> WrappedKey:
+    return WrappedKey(
+        owner=owner,
+        version=version,
+        key_id=key_id,
+        kek_id="kek",
+        kek_version=kek,
+        wrapped=b"wrapped-%d" % key_id,
+        created_at=T0,
+    )
+
+
+def _due_links(store: Store, count: int) -> list[LinkKey]:
+    _subject(store)
+    keys = []
+    for i in range(count):
+        _record(store, f"r{i:03d}")
+        link = _link(f"r{i:03d}", eligible_from=T0 - dt.timedelta(minutes=count - i))
+        store.add_link(link)
+        keys.append(link.key)
+    return keys
+
+
+def _worker_process(
+    opener: Callable[[], Store],
+    worker: str,
+    results: Any,  # noqa: ANN401 - a multiprocessing queue
+) -> None:
+    """Claim and end due links until none are left; report the keys handled."""
+    store = opener()
+    log = AuditLog(store, _AUDIT_KEY)
+    handled = []
+    while True:
+        claim = store.claim_due(T0, worker=worker, limit=3, lease_until=T0 + _HOUR)
+        if not claim.links:
+            break
+        with store.transaction():
+            for link in claim.links:
+                store.update_link(
+                    attrs.evolve(link, state=LinkState.ENDED, ended_at=T0, end_reason="done"),
+                )
+                handled.append((link.record_id, link.purpose_id))
+            log.append(actor=worker, action="sweep.batch", ids=[claim.id])
+            store.complete_claim(claim.id, worker=worker, now=T0)
+    results.put(handled)
+
+
+class StoreConformance:
+    """The conformance suite; subclass it and implement :meth:`make_store`.
+
+    Attributes:
+        supports_multiprocess: Set to ``True`` when several processes may open the
+            same store; then implement :meth:`store_opener` too.
+    """
+
+    supports_multiprocess: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:  # noqa: ANN401 - passed through
+        super().__init_subclass__(**kwargs)
+        if not cls.supports_multiprocess:
+            for name in _MULTIPROCESS_TESTS:
+                setattr(cls, name, None)
+
+    def make_store(self, tmp_path: pathlib.Path) -> Store:
+        """Return a new, empty store; *tmp_path* is a private directory."""
+        raise NotImplementedError
+
+    def store_opener(self, tmp_path: pathlib.Path) -> Callable[[], Store]:
+        """Return a picklable callable that opens the store of :meth:`make_store` again."""
+        raise NotImplementedError
+
+    def close_store(self, store: Store) -> None:
+        """Release a store made by :meth:`make_store`; nothing by default."""
+
+    @pytest.fixture
+    def store(self, tmp_path: pathlib.Path) -> Iterator[Store]:
+        """A fresh store per test."""
+        store = self.make_store(tmp_path)
+        yield store
+        self.close_store(store)
+
+    # --- protocol ---------------------------------------------------------------------
+
+    def test_satisfies_the_protocol(self, store: Store) -> None:
+        assert protocol_mismatches(store) == []
+        assert store.supports_multiprocess is self.supports_multiprocess
+
+    def test_protocol_lists_every_aggregate(self) -> None:
+        assert set(protocol.__all__) >= {"Store", "LinkStore", "AuditStore"}
+
+    # --- transactions -----------------------------------------------------------------
+
+    def test_exception_rolls_back_everything(self, store: Store) -> None:
+        _subject(store)
+        _record(store)
+        store.add_link(_link())
+        before = (store.get_record("r1"), store.links_of_subject("s1"))
+        with pytest.raises(RuntimeError), store.transaction():
+            store.remove_fields("r1", ["email"])
+            store.update_link(attrs.evolve(_link(), state=LinkState.ENDED, ended_at=T0))
+            _subject(store, "s2")
+            store.add_wrapped_key(_key(7))
+            AuditLog(store, _AUDIT_KEY).append(actor="t", action="x")
+            raise RuntimeError
+        assert (store.get_record("r1"), store.links_of_subject("s1")) == before
+        assert store.get_subject("s2") is None
+        assert store.get_wrapped_key(7) is None
+        assert store.audit_entries() == []
+        assert store.audit_seal() is None
+
+    def test_failed_call_leaves_no_trace(self, store: Store) -> None:
+        _subject(store)
+        with pytest.raises(NotFoundError):
+            store.add_record(
+                Record(id="r1", subject_id="nobody", kind=RecordKind.MANAGED, created_at=T0),
+            )
+        assert store.get_record("r1") is None
+
+    def test_nested_transaction_joins_outer(self, store: Store) -> None:
+        with pytest.raises(RuntimeError), store.transaction():
+            with store.transaction():
+                _subject(store)
+            assert store.get_subject("s1") is not None
+            raise RuntimeError
+        assert store.get_subject("s1") is None
+
+    def test_swallowed_inner_failure_dooms_the_transaction(self, store: Store) -> None:
+        def inner() -> None:
+            with store.transaction():
+                _subject(store, "s2")
+                raise KeyError
+
+        with pytest.raises(StorageError), store.transaction():
+            _subject(store)
+            with pytest.raises(KeyError):
+                inner()
+        assert store.get_subject("s1") is None
+        assert store.get_subject("s2") is None
+        _subject(store)
+        assert store.get_subject("s1") is not None
+
+    def test_commit_is_visible(self, store: Store) -> None:
+        with store.transaction():
+            _subject(store)
+            _record(store)
+        assert store.get_record("r1") is not None
+
+    def test_threads_serialise(self, store: Store) -> None:
+        log = AuditLog(store, _AUDIT_KEY)
+        _subject(store)
+        barrier = threading.Barrier(4)
+
+        def work(n: int) -> None:
+            barrier.wait()
+            for i in range(15):
+                with store.transaction():
+                    _record(store, f"r{n}-{i}")
+                    log.append(actor=f"t{n}", action="record.added", ids=[f"r{n}-{i}"])
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            list(pool.map(work, range(4)))
+        assert len(store.records_of_subject("s1")) == 60
+        assert log.verify()[0] == 60
+
+    # --- datetimes --------------------------------------------------------------------
+
+    def test_naive_datetimes_are_rejected(self, store: Store) -> None:
+        naive = dt.datetime(2026, 1, 1)  # noqa: DTZ001 - the point of the test
+        with pytest.raises(NaiveDatetimeError):
+            Subject(id="s", created_at=naive)
+        with pytest.raises(NaiveDatetimeError):
+            store.count_due_links(naive)
+        with pytest.raises(NaiveDatetimeError):
+            store.claim_due(naive, worker="w", limit=1, lease_until=T0)
+        with pytest.raises(NaiveDatetimeError):
+            store.links_awaiting_trigger(naive, limit=1)
+        with pytest.raises(NaiveDatetimeError):
+            store.destroy_wrapped_keys("o", versions=None, at=naive, reason="r")
+        with pytest.raises(NaiveDatetimeError):
+            store.add_wrapped_key(attrs.evolve(_key(1), created_at=naive))
+        store.add_hold(_hold("h1"))
+        with pytest.raises(NaiveDatetimeError):
+            store.release_hold("h1", at=naive)
+
+    def test_datetimes_come_back_in_utc(self, store: Store) -> None:
+        local = T0.astimezone(_CEST)
+        store.add_subject(Subject(id="s1", created_at=local))
+        got = store.get_subject("s1")
+        assert got is not None
+        assert got.created_at == T0
+        assert got.created_at.utcoffset() == dt.timedelta(0)
+        store.add_wrapped_key(attrs.evolve(_key(1), created_at=local))
+        key = store.get_wrapped_key(1)
+        assert key is not None
+        assert key.created_at.utcoffset() == dt.timedelta(0)
+        micro = T0 + dt.timedelta(microseconds=123457)
+        store.add_hold(attrs.evolve(_hold("h"), created_at=micro))
+        hold = store.get_hold("h")
+        assert hold is not None
+        assert hold.created_at == micro
+
+    # --- subjects ---------------------------------------------------------------------
+
+    def test_subjects(self, store: Store) -> None:
+        _subject(store)
+        assert store.get_subject("s1") == Subject(id="s1", created_at=T0)
+        assert store.get_subject("s2") is None
+        with pytest.raises(ConflictError):
+            _subject(store)
+        with pytest.raises(NotFoundError):
+            store.delete_subject("s2")
+
+    def test_delete_subject_needs_no_records_and_drops_blind_index(self, store: Store) -> None:
+        _subject(store)
+        _record(store)
+        store.add_blind_index(BlindIndexEntry(subject_id="s1", index_name="email", digest=b"d"))
+        with pytest.raises(ConflictError):
+            store.delete_subject("s1")
+        store.delete_record("r1")
+        store.delete_subject("s1")
+        assert store.get_subject("s1") is None
+        assert store.find_subjects("email", b"d") == []
+
+    def test_blind_index(self, store: Store) -> None:
+        _subject(store, "s2")
+        _subject(store, "s1")
+        for sid in ("s2", "s1"):
+            entry = BlindIndexEntry(subject_id=sid, index_name="email", digest=b"\x00d")
+            store.add_blind_index(entry)
+            store.add_blind_index(entry)
+        store.add_blind_index(BlindIndexEntry(subject_id="s1", index_name="phone", digest=b"p"))
+        assert store.find_subjects("email", b"\x00d") == ["s1", "s2"]
+        assert store.find_subjects("phone", b"\x00d") == []
+        with pytest.raises(NotFoundError):
+            store.add_blind_index(BlindIndexEntry(subject_id="x", index_name="e", digest=b"d"))
+        assert store.remove_blind_index("s1", index_name="phone") == 1
+        assert store.remove_blind_index("s1") == 1
+        assert store.remove_blind_index("s1") == 0
+        assert store.find_subjects("email", b"\x00d") == ["s2"]
+
+    # --- records ----------------------------------------------------------------------
+
+    def test_records(self, store: Store) -> None:
+        _subject(store)
+        later = _record(store, "r2", at=T0 + _HOUR)
+        first = _record(store, "r1")
+        with pytest.raises(ConflictError):
+            _record(store, "r1")
+        assert store.get_record("r1") == first
+        assert store.get_record("nope") is None
+        assert store.records_of_subject("s1") == [first, later]
+        assert store.records_of_subject("s2") == []
+
+    def test_referenced_records(self, store: Store) -> None:
+        _subject(store)
+        ref = Record(
+            id="r1",
+            subject_id="s1",
+            kind=RecordKind.REFERENCED,
+            created_at=T0,
+            external_ref="crm:42",
+        )
+        store.add_record(ref)
+        assert store.get_record("r1") == ref
+        with pytest.raises(ConflictError):
+            store.put_fields("r1", {"email": b"x"})
+
+    def test_fields(self, store: Store) -> None:
+        _subject(store)
+        _record(store)
+        store.put_fields("r1", {"email": b"new", "phone": b"p"})
+        record = store.get_record("r1")
+        assert record is not None
+        assert dict(record.fields) == {"email": b"new", "name": b"\x02ct", "phone": b"p"}
+        assert store.remove_fields("r1", ["phone", "absent", "email"]) == ["email", "phone"]
+        assert store.remove_fields("r1", ["email"]) == []
+        record = store.get_record("r1")
+        assert record is not None
+        assert dict(record.fields) == {"name": b"\x02ct"}
+        with pytest.raises(NotFoundError):
+            store.remove_fields("nope", ["email"])
+        with pytest.raises(NotFoundError):
+            store.put_fields("nope", {"email": b"x"})
+
+    def test_delete_record_takes_fields_and_links(self, store: Store) -> None:
+        _subject(store)
+        _record(store)
+        store.add_link(_link())
+        store.delete_record("r1")
+        assert store.get_record("r1") is None
+        assert store.get_link("r1", "p1") is None
+        assert store.count_due_links(T0) == 0
+        with pytest.raises(NotFoundError):
+            store.delete_record("r1")
+
+    # --- links ------------------------------------------------------------------------
+
+    def test_links(self, store: Store) -> None:
+        _subject(store)
+        _record(store, "r2")
+        _record(store, "r1")
+        with pytest.raises(NotFoundError):
+            store.add_link(_link("nope"))
+        for record_id, purpose_id in [("r2", "p1"), ("r1", "p2"), ("r1", "p1")]:
+            store.add_link(_link(record_id, purpose_id))
+        with pytest.raises(ConflictError):
+            store.add_link(_link("r1", "p1"))
+        assert [(x.record_id, x.purpose_id) for x in store.links_of_subject("s1")] == [
+            ("r1", "p1"),
+            ("r1", "p2"),
+            ("r2", "p1"),
+        ]
+        assert [x.purpose_id for x in store.links_of_record("r1")] == ["p1", "p2"]
+        assert store.get_link("r9", "p1") is None
+
+    def test_update_link(self, store: Store) -> None:
+        _subject(store)
+        _record(store)
+        store.add_link(_link(eligible_from=None))
+        changed = attrs.evolve(
+            _link(eligible_from=T0 + _HOUR),
+            triggers={"contract_end": T0.astimezone(_CEST)},
+            restricted=True,
+            created_at=T0 + _HOUR,
+        )
+        store.update_link(changed)
+        got = store.get_link("r1", "p1")
+        assert got == attrs.evolve(changed, created_at=T0)
+        assert got is not None
+        assert got.triggers["contract_end"].utcoffset() == dt.timedelta(0)
+        ended = attrs.evolve(got, state=LinkState.ENDED, ended_at=T0, end_reason="withdrawn")
+        store.update_link(ended)
+        assert store.get_link("r1", "p1") == ended
+        with pytest.raises(NotFoundError):
+            store.update_link(_link("r1", "p9"))
+
+    def test_links_of_purpose_pages(self, store: Store) -> None:
+        _subject(store)
+        for i in range(5):
+            _record(store, f"r{i}")
+            store.add_link(_link(f"r{i}", "p1"))
+            store.add_link(_link(f"r{i}", "p2"))
+        first = store.links_of_purpose("p1", after=None, limit=2)
+        assert [x.record_id for x in first] == ["r0", "r1"]
+        rest = store.links_of_purpose("p1", after=first[-1].key, limit=10)
+        assert [x.record_id for x in rest] == ["r2", "r3", "r4"]
+        assert {x.purpose_id for x in rest} == {"p1"}
+
+    def test_awaiting_trigger_report_and_counts(self, store: Store) -> None:
+        _subject(store)
+        for i in range(4):
+            _record(store, f"r{i}")
+        store.add_link(_link("r0", eligible_from=None, created_at=T0 - 2 * _HOUR))
+        store.add_link(_link("r1", eligible_from=None, created_at=T0 - _HOUR))
+        store.add_link(_link("r2", eligible_from=None, created_at=T0))
+        store.add_link(_link("r3", "p2", eligible_from=T0))
+        ended = attrs.evolve(_link("r3", eligible_from=None), state=LinkState.ENDED, ended_at=T0)
+        store.add_link(ended)
+        found = store.links_awaiting_trigger(T0, limit=10)
+        assert [x.record_id for x in found] == ["r0", "r1"]
+        assert [x.record_id for x in store.links_awaiting_trigger(T0, limit=1)] == ["r0"]
+        assert store.count_awaiting_trigger() == 3
+        assert store.count_awaiting_trigger(purpose_id="p2") == 0
+        assert store.count_due_links(T0) == 1
+        assert store.count_due_links(T0 - _HOUR) == 0
+        assert store.count_due_links(T0, purpose_id="p1") == 0
+
+    # --- claims -----------------------------------------------------------------------
+
+    def test_claim_takes_due_links_oldest_first(self, store: Store) -> None:
+        keys = _due_links(store, 5)
+        _record(store, "late")
+        store.add_link(_link("late", eligible_from=T0 + _HOUR))
+        _record(store, "gone")
+        store.add_link(attrs.evolve(_link("gone"), state=LinkState.ENDED, ended_at=T0))
+        claim = store.claim_due(T0, worker="w1", limit=3, lease_until=T0 + _HOUR)
+        assert [x.key for x in claim.links] == keys[:3]
+        assert claim.worker == "w1"
+        assert claim.lease_until == T0 + _HOUR
+        other = store.claim_due(T0, worker="w2", limit=10, lease_until=T0 + _HOUR)
+        assert [x.key for x in other.links] == keys[3:]
+        assert store.claim_due(T0, worker="w3", limit=10, lease_until=T0 + _HOUR).links == ()
+        assert store.count_due_links(T0) == 5
+
+    def test_expired_lease_returns_links_to_the_pool(self, store: Store) -> None:
+        keys = _due_links(store, 2)
+        lost = store.claim_due(T0, worker="w1", limit=5, lease_until=T0 + _HOUR)
+        later = T0 + _HOUR
+        taken = store.claim_due(later, worker="w2", limit=5, lease_until=later + _HOUR)
+        assert [x.key for x in taken.links] == keys
+        with pytest.raises(ClaimLostError):
+            store.complete_claim(lost.id, worker="w1", now=later)
+        store.complete_claim(taken.id, worker="w2", now=later)
+
+    def test_complete_claim_is_idempotent_and_guarded(self, store: Store) -> None:
+        _due_links(store, 2)
+        claim = store.claim_due(T0, worker="w1", limit=5, lease_until=T0 + _HOUR)
+        with pytest.raises(ClaimLostError):
+            store.complete_claim(claim.id, worker="w2", now=T0)
+        with pytest.raises(ClaimLostError):
+            store.complete_claim("no-such-claim", worker="w1", now=T0)
+        store.complete_claim(claim.id, worker="w1", now=T0)
+        store.complete_claim(claim.id, worker="w1", now=T0 + 2 * _HOUR)
+        with pytest.raises(ClaimLostError):
+            store.complete_claim(claim.id, worker="w2", now=T0)
+        again = store.claim_due(T0, worker="w2", limit=5, lease_until=T0 + _HOUR)
+        assert len(again.links) == 2
+
+    def test_completed_claim_releases_only_still_due_links(self, store: Store) -> None:
+        _due_links(store, 3)
+        claim = store.claim_due(T0, worker="w", limit=5, lease_until=T0 + _HOUR)
+        for link in claim.links[:2]:
+            store.update_link(attrs.evolve(link, state=LinkState.ENDED, ended_at=T0))
+        store.complete_claim(claim.id, worker="w", now=T0)
+        again = store.claim_due(T0, worker="w", limit=5, lease_until=T0 + _HOUR)
+        assert [x.key for x in again.links] == [claim.links[2].key]
+
+    def test_deferred_links_wait(self, store: Store) -> None:
+        keys = _due_links(store, 3)
+        claim = store.claim_due(T0, worker="w", limit=5, lease_until=T0 + _HOUR)
+        with pytest.raises(ValueError, match="defer"):
+            store.complete_claim(claim.id, worker="w", now=T0, defer=[keys[0]])
+        store.complete_claim(
+            claim.id,
+            worker="w",
+            now=T0,
+            defer=[keys[0]],
+            defer_until=T0 + 2 * _HOUR,
+        )
+        soon = store.claim_due(T0, worker="w", limit=5, lease_until=T0 + _HOUR)
+        assert [x.key for x in soon.links] == keys[1:]
+        store.complete_claim(soon.id, worker="w", now=T0)
+        later = T0 + 2 * _HOUR
+        back = store.claim_due(later, worker="w", limit=5, lease_until=later + _HOUR)
+        assert [x.key for x in back.links] == keys
+
+    def test_claim_arguments(self, store: Store) -> None:
+        with pytest.raises(ValueError, match="lease_until"):
+            store.claim_due(T0, worker="w", limit=1, lease_until=T0)
+        with pytest.raises(ValueError, match="limit"):
+            store.claim_due(T0, worker="w", limit=0, lease_until=T0 + _HOUR)
+
+    def test_claims_shared_between_processes(self, tmp_path: pathlib.Path) -> None:
+        store = self.make_store(tmp_path)
+        try:
+            keys = _due_links(store, 30)
+            opener = self.store_opener(tmp_path)
+            ctx = multiprocessing.get_context("spawn")
+            results = ctx.Queue()
+            workers = [
+                ctx.Process(target=_worker_process, args=(opener, f"w{i}", results))
+                for i in range(2)
+            ]
+            for process in workers:
+                process.start()
+            handled = [tuple(key) for _ in workers for key in results.get(timeout=60)]
+            for process in workers:
+                process.join(timeout=60)
+                assert process.exitcode == 0
+            assert sorted(handled) == sorted((k.record_id, k.purpose_id) for k in keys)
+            assert store.count_due_links(T0) == 0
+            AuditLog(store, _AUDIT_KEY).verify()
+        finally:
+            self.close_store(store)
+
+    # --- consent, requests, holds, texts, disposals -----------------------------------
+
+    def test_consent_events_by_time_then_insertion(self, store: Store) -> None:
+        def event(event_id: str, at: dt.datetime, purpose: str = "news") -> ConsentEvent:
+            return ConsentEvent(
+                id=event_id,
+                subject_id="s1",
+                purpose_id=purpose,
+                action="grant",
+                at=at,
+                text_hash="ab" * 32,
+                channel="web",
+                mechanism="checkbox",
+                evidence={"form": "signup", "version": 3, "ok": True, "list": (1, 2)},
+            )
+
+        store.add_consent_event(event("e1", T0 + _HOUR))
+        store.add_consent_event(event("e2", T0))
+        store.add_consent_event(event("e3", T0 + _HOUR))
+        store.add_consent_event(event("e4", T0, "ads"))
+        with pytest.raises(ConflictError):
+            store.add_consent_event(event("e1", T0))
+        news = store.consent_events("s1", "news")
+        assert [e.id for e in news] == ["e2", "e1", "e3"]
+        assert news[0].evidence == {"form": "signup", "version": 3, "ok": True, "list": [1, 2]}
+        assert [e.id for e in store.consent_events("s1")] == ["e2", "e4", "e1", "e3"]
+        assert store.consent_events("s2") == []
+
+    def test_requests(self, store: Store) -> None:
+        req = SubjectRequest(
+            id="q1",
+            subject_id="s1",
+            kind="access",
+            received_at=T0,
+            state="received",
+            details={"channel": "email"},
+        )
+        store.add_request(req)
+        store.add_request(attrs.evolve(req, id="q0", received_at=T0 + _HOUR))
+        with pytest.raises(ConflictError):
+            store.add_request(req)
+        assert store.get_request("q1") == req
+        done = store.update_request("q1", state="completed")
+        assert done == attrs.evolve(req, state="completed")
+        store.update_request("q1", state="completed", details={"n": 1})
+        assert store.get_request("q1") == attrs.evolve(req, state="completed", details={"n": 1})
+        assert [r.id for r in store.requests_of_subject("s1")] == ["q1", "q0"]
+        with pytest.raises(NotFoundError):
+            store.update_request("nope", state="x")
+
+    def test_holds(self, store: Store) -> None:
+        store.add_hold(_hold("h2", scope=HoldScope.SUBJECT, value="s1"))
+        store.add_hold(_hold("h1", scope=HoldScope.SUBJECT, value="s1"))
+        store.add_hold(_hold("h3", scope=HoldScope.PURPOSE, value="p1"))
+        with pytest.raises(ConflictError):
+            store.add_hold(_hold("h1"))
+        assert [h.id for h in store.active_holds()] == ["h1", "h2", "h3"]
+        released = store.release_hold("h1", at=T0 + _HOUR)
+        assert released.released_at == T0 + _HOUR
+        assert not released.active
+        assert store.release_hold("h1", at=T0 + 2 * _HOUR) == released
+        assert [h.id for h in store.active_holds(scope=HoldScope.SUBJECT)] == ["h2"]
+        assert [h.id for h in store.active_holds(scope_value="p1")] == ["h3"]
+        assert store.get_hold("h1") == released
+        with pytest.raises(NotFoundError):
+            store.release_hold("nope", at=T0)
+
+    def test_published_texts_are_idempotent(self, store: Store) -> None:
+        text = PublishedText.of(
+            "Vi behandlar … data", kind="notice", language="sv", published_at=T0
+        )
+        assert store.publish_text(text) == text
+        again = attrs.evolve(text, published_at=T0 + _HOUR)
+        assert store.publish_text(again) == text
+        assert store.get_text(text.sha256) == text
+        assert store.get_text("00" * 32) is None
+
+    def test_disposals(self, store: Store) -> None:
+        record = DisposalRecord(
+            id="d1",
+            record_id="r1",
+            subject_id="s1",
+            purpose_ids=["p1", "p2"],
+            rule="3 years after contract end",
+            action="delete",
+            due_at=T0,
+            executed_at=T0 + _HOUR,
+            fields_removed=["email", "name"],
+        )
+        store.add_disposal(record)
+        store.add_disposal(attrs.evolve(record, id="d0", executed_at=T0 + 2 * _HOUR))
+        with pytest.raises(ConflictError):
+            store.add_disposal(record)
+        assert store.get_disposal("d1") == record
+        assert store.get_disposal("d1").digest() == record.digest()  # type: ignore[union-attr]
+        assert [d.id for d in store.disposals_of_subject("s1")] == ["d1", "d0"]
+
+    # --- audit ------------------------------------------------------------------------
+
+    def test_audit_storage_keeps_sequence(self, store: Store) -> None:
+        entry = AuditEntry(
+            seq=1,
+            at=T0,
+            actor="a",
+            action="x",
+            ids=["r1"],
+            details={"n": 1},
+            covers=[],
+            prev_hash="0" * 64,
+            hash="1" * 64,
+            mac="m",
+        )
+        seal = AuditSeal(seq=1, hash="1" * 64, mac="s")
+        with pytest.raises(ConflictError):
+            store.append_audit_entry(attrs.evolve(entry, seq=2), seal=attrs.evolve(seal, seq=2))
+        store.append_audit_entry(entry, seal=seal)
+        with pytest.raises(ConflictError):
+            store.append_audit_entry(entry, seal=seal)
+        second = attrs.evolve(entry, seq=2)
+        store.append_audit_entry(second, seal=attrs.evolve(seal, seq=2))
+        assert store.audit_entries() == [entry, second]
+        assert store.audit_entries(after_seq=1) == [second]
+        assert store.audit_entries(limit=1) == [entry]
+        assert store.audit_seal() == attrs.evolve(seal, seq=2)
+        assert store.delete_audit_entries(through_seq=1) == 1
+        assert store.audit_entries() == [second]
+
+    def test_audit_log_on_this_store(self, store: Store) -> None:
+        log = AuditLog(store, _AUDIT_KEY)
+        assert log.verify() == (0, "0" * 64)
+        with store.transaction():
+            _subject(store)
+            first = log.append(actor="svc", action="subject.added", ids=["s1"], at=T0)
+        head = log.head()
+        assert head == (1, first.hash)
+        log.append(actor="svc", action="x", covers=["ab" * 32], at=T0 + _HOUR)
+        assert log.verify(expected_head=head)[0] == 2
+        with pytest.raises(AuditChainError):
+            AuditLog(store, bytes(32)).verify()
+
+    # --- keys -------------------------------------------------------------------------
+
+    def test_keys(self, store: Store) -> None:
+        store.add_wrapped_key(_key(2, version=2))
+        store.add_wrapped_key(_key(1, version=1))
+        store.add_wrapped_key(_key(3, version=1, owner="ring", kek=2))
+        with pytest.raises(ConflictError):
+            store.add_wrapped_key(_key(1, version=9))
+        with pytest.raises(ConflictError):
+            store.add_wrapped_key(_key(9, version=1))
+        assert [k.key_id for k in store.wrapped_keys_of("subject:s1")] == [1, 2]
+        assert store.get_wrapped_key(1) == _key(1)
+        assert store.get_wrapped_key(99) is None
+        rewrapped = attrs.evolve(_key(1), kek_version=2, wrapped=b"new", created_at=T0 + _HOUR)
+        store.replace_wrapped_key(rewrapped)
+        assert store.get_wrapped_key(1) == attrs.evolve(rewrapped, created_at=T0)
+        with pytest.raises(NotFoundError):
+            store.replace_wrapped_key(_key(1, version=2))
+        by_kek = store.wrapped_keys_by_kek("kek", 2, after_key_id=None, limit=1)
+        assert [k.key_id for k in by_kek] == [1]
+        by_kek = store.wrapped_keys_by_kek("kek", 2, after_key_id=1, limit=5)
+        assert [k.key_id for k in by_kek] == [3]
+
+    def test_destroyed_keys_leave_tombstones(self, store: Store) -> None:
+        for i in (1, 2, 3):
+            store.add_wrapped_key(_key(i, version=i))
+        stones = store.destroy_wrapped_keys("subject:s1", versions=[1, 2], at=T0, reason="erasure")
+        assert [(s.key_id, s.version) for s in stones] == [(1, 1), (2, 2)]
+        assert store.get_wrapped_key(1) is None
+        assert store.get_key_tombstone(2) == stones[1]
+        assert store.get_key_tombstone(3) is None
+        with pytest.raises(ConflictError):
+            store.add_wrapped_key(_key(1, version=5))
+        assert store.destroy_wrapped_keys("nobody", versions=None, at=T0, reason="r") == []
+        rest = store.destroy_wrapped_keys("subject:s1", versions=None, at=T0, reason="erasure")
+        assert [s.key_id for s in rest] == [3]
+        assert store.wrapped_keys_of("subject:s1") == []
+
+
+def _hold(hold_id: str, *, scope: HoldScope = HoldScope.RECORD, value: str = "r1") -> Hold:
+    return Hold(
+        id=hold_id,
+        scope=scope,
+        scope_value=value,
+        reason="litigation",
+        matter_ref="M-1",
+        created_by="dpo",
+        created_at=T0,
+    )
