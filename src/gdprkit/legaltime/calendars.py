@@ -104,26 +104,32 @@ class SwedishCalendar:
 def _swedish_holidays(year: int, *, include_aftnar: bool) -> Mapping[dt.date, str]:
     easter_sunday = easter(year)
     midsommardagen = _saturday_between(dt.date(year, 6, 20))
-    days = {
-        dt.date(year, 1, 1): "nyårsdagen",
-        dt.date(year, 1, 6): "trettondedag jul",
-        easter_sunday - dt.timedelta(days=2): "långfredagen",
-        easter_sunday: "påskdagen",
-        easter_sunday + dt.timedelta(days=1): "annandag påsk",
-        dt.date(year, 5, 1): "första maj",
-        easter_sunday + dt.timedelta(days=39): "Kristi himmelsfärdsdag",
-        easter_sunday + dt.timedelta(days=49): "pingstdagen",
-        dt.date(year, 6, 6): "Sveriges nationaldag",
-        midsommardagen: "midsommardagen",
-        _saturday_between(dt.date(year, 10, 31)): "alla helgons dag",
-        dt.date(year, 12, 25): "juldagen",
-        dt.date(year, 12, 26): "annandag jul",
-    }
+    named = [
+        (dt.date(year, 1, 1), "nyårsdagen"),
+        (dt.date(year, 1, 6), "trettondedag jul"),
+        (easter_sunday - dt.timedelta(days=2), "långfredagen"),
+        (easter_sunday, "påskdagen"),
+        (easter_sunday + dt.timedelta(days=1), "annandag påsk"),
+        (dt.date(year, 5, 1), "första maj"),
+        (easter_sunday + dt.timedelta(days=39), "Kristi himmelsfärdsdag"),
+        (easter_sunday + dt.timedelta(days=49), "pingstdagen"),
+        (dt.date(year, 6, 6), "Sveriges nationaldag"),
+        (midsommardagen, "midsommardagen"),
+        (_saturday_between(dt.date(year, 10, 31)), "alla helgons dag"),
+        (dt.date(year, 12, 25), "juldagen"),
+        (dt.date(year, 12, 26), "annandag jul"),
+    ]
     if include_aftnar:
-        days[midsommardagen - dt.timedelta(days=1)] = "midsommarafton"
-        days[dt.date(year, 12, 24)] = "julafton"
-        days[dt.date(year, 12, 31)] = "nyårsafton"
-    return MappingProxyType(dict(sorted(days.items())))
+        named += [
+            (midsommardagen - dt.timedelta(days=1), "midsommarafton"),
+            (dt.date(year, 12, 24), "julafton"),
+            (dt.date(year, 12, 31), "nyårsafton"),
+        ]
+    days: dict[dt.date, str] = {}
+    for day, name in sorted(named, key=lambda pair: pair[0]):
+        # Moving feasts can coincide with fixed ones (pingstdagen on 6 June in 2049).
+        days[day] = f"{days[day]}, {name}" if day in days else name
+    return MappingProxyType(days)
 
 
 def _saturday_between(first: dt.date) -> dt.date:
