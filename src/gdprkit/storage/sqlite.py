@@ -119,6 +119,10 @@ def _preflight(path: str) -> None:
     if header and not header.startswith(_MAGIC):
         raise SchemaError("not a gdprkit database: the file is not an SQLite database")
     uri = f"file:{urllib.parse.quote(os.path.abspath(path))}?mode=ro"  # noqa: PTH100 - a URI needs the absolute path as text
+    if not pathlib.Path(path + "-wal").exists():
+        # Without a WAL everything is in the main file; ``immutable`` keeps SQLite
+        # from creating -wal/-shm files next to a file that may not be ours.
+        uri += "&immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     except sqlite3.Error as exc:
