@@ -30,7 +30,7 @@ def make_organisation() -> Callable[..., Organisation]:
 
 
 @contextmanager
-def _machine_tz(name: str) -> Iterator[None]:
+def machine_timezone(name: str) -> Iterator[None]:
     before = os.environ.get("TZ")
     os.environ["TZ"] = name
     time.tzset()
@@ -47,4 +47,4 @@ def _machine_tz(name: str) -> Iterator[None]:
 @pytest.fixture
 def machine_tz() -> Callable[[str], AbstractContextManager[None]]:
     """Run a block as if the machine's local time zone were *name*."""
-    return _machine_tz
+    return machine_timezone
