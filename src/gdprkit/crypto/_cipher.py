@@ -8,13 +8,13 @@ encrypted this way is unintelligible to anyone without the keys (Art. 34(3)(a)).
 
 from __future__ import annotations
 
-import os
+from os import urandom as _urandom
 from typing import TYPE_CHECKING
 
 import attrs
 from cryptography.exceptions import InvalidTag
 
-from gdprkit.crypto._token import HEADER_SIZE, NONCE_SIZE, FieldContext, invalid_token
+from gdprkit.crypto._token import FieldContext, invalid_token
 from gdprkit.storage.keys import subject_key_owner
 
 if TYPE_CHECKING:
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from gdprkit.crypto._keyring import Keyring, ShredReceipt, _DataKey
 
 __all__ = ["FieldCipher", "SubjectErasure"]
-
-_NONCE_END = HEADER_SIZE + NONCE_SIZE
 
 
 def _count(tokens: tuple[bytes, ...]) -> str:
@@ -65,11 +63,10 @@ class FieldCipher:
 
     def __init__(self, keyring: Keyring) -> None:
         self._keyring = keyring
-        # The hot path reads the keyring's caches directly: one dict lookup per call.
+        # The hot paths read the keyring's caches directly: one dict lookup per call.
         self._current = keyring._current  # noqa: SLF001
         self._by_header = keyring._by_header  # noqa: SLF001
         self._seconds = keyring._seconds  # noqa: SLF001
-        self._own = keyring.name
 
     @property
     def keyring(self) -> Keyring:
@@ -81,14 +78,11 @@ class FieldCipher:
 
     def encrypt(self, plaintext: bytes, context: FieldContext) -> bytes:
         """Encrypt *plaintext* for *context* under the owner's current key; return the token."""
-        owner = context.key_owner or self._own
-        entry = self._current.get(owner)
+        entry = self._current.get(context.key_owner)
         if entry is None or entry.expires <= self._seconds():
-            entry = self._keyring._current_key(owner)  # noqa: SLF001
-        nonce = os.urandom(NONCE_SIZE)
-        header = entry.header
-        sealed = entry.aead.encrypt(nonce, plaintext, context.aad + header)
-        return b"".join((header, nonce, sealed))
+            entry = self._keyring._current_key(context.key_owner)  # noqa: SLF001
+        nonce = _urandom(12)
+        return entry.header + nonce + entry.seal(nonce, plaintext, context.aad)
 
     def decrypt(self, token: bytes, context: FieldContext) -> bytes:
         """Decrypt a token for the context the caller says it belongs to.
@@ -98,23 +92,22 @@ class FieldCipher:
             CryptoError: the token cannot be decrypted for this context, for any reason.
         """
         try:
-            header = token[:HEADER_SIZE]
-            entry = self._by_header.get(header)
-        except TypeError:
+            entry = self._by_header[token[:5]]
+            if entry.expires > self._seconds():
+                return entry.open(token[5:17], token[17:], context.aad)
+        except InvalidTag:
             raise invalid_token() from None
-        if entry is None or entry.expires <= self._seconds():
-            entry = self._keyring._resolve(token, context.key_owner or self._own)  # noqa: SLF001
+        except (KeyError, TypeError, ValueError):
+            pass  # not cached, not bytes, or too short: the slow path sorts it out
+        entry = self._keyring._resolve(token, context.key_owner)  # noqa: SLF001
         try:
-            return entry.aead.decrypt(
-                token[HEADER_SIZE:_NONCE_END], token[_NONCE_END:], context.aad + header
-            )
-        except (InvalidTag, ValueError, TypeError):
+            return entry.open(token[5:17], token[17:], context.aad)
+        except (InvalidTag, TypeError, ValueError):
             raise invalid_token() from None
 
     def _seal(self, entry: _DataKey, plaintext: bytes, context: FieldContext) -> bytes:
-        nonce = os.urandom(NONCE_SIZE)
-        sealed = entry.aead.encrypt(nonce, plaintext, context.aad + entry.header)
-        return b"".join((entry.header, nonce, sealed))
+        nonce = _urandom(12)
+        return entry.header + nonce + entry.seal(nonce, plaintext, context.aad)
 
     def needs_reencryption(self, token: bytes) -> bool:
         """Whether *token* is under an older key version than its owner's current one.
@@ -126,14 +119,15 @@ class FieldCipher:
             SubjectErasedError: the token's key was destroyed.
             CryptoError: the token is malformed or names no key.
         """
-        entry = self._keyring._resolve(token, None)  # noqa: SLF001
-        return entry.key_id != self._keyring._current_key(entry.owner).key_id  # noqa: SLF001
+        entry = self._keyring._resolve(token, None, any_owner=True)  # noqa: SLF001
+        owner = None if entry.owner == self._keyring.name else entry.owner
+        return entry.key_id != self._keyring._current_key(owner).key_id  # noqa: SLF001
 
     def reencrypt(self, token: bytes, context: FieldContext) -> bytes:
         """Return *token*'s value under the owner's current key (the token itself if it is)."""
         plaintext = self.decrypt(token, context)
-        current = self._keyring._current_key(context.key_owner or self._own)  # noqa: SLF001
-        if token[:HEADER_SIZE] == current.header:
+        current = self._keyring._current_key(context.key_owner)  # noqa: SLF001
+        if token[:5] == current.header:
             return token
         return self._seal(current, plaintext, context)
 

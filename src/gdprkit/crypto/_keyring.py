@@ -74,12 +74,15 @@ class RewrapProgress:
 class _DataKey:
     """An unwrapped data key in the cache: an AEAD object, never the raw bytes."""
 
-    __slots__ = ("aead", "expires", "header", "key_id", "owner", "version")
+    __slots__ = ("aead", "expires", "header", "key_id", "open", "owner", "seal", "version")
 
     def __init__(
         self, *, aead: AESGCM, key_id: int, owner: str, version: int, expires: float
     ) -> None:
         self.aead = aead
+        # Bound once: the hot paths call them per value.
+        self.seal = aead.encrypt
+        self.open = aead.decrypt
         self.key_id = key_id
         self.owner = owner
         self.version = version
@@ -94,6 +97,10 @@ def _wrap_aad(owner: str, version: int, key_id: int) -> bytes:
     return length_prefixed(
         _DATA_KEY_LABEL, owner.encode(), version.to_bytes(4, "big"), key_id.to_bytes(4, "big")
     )
+
+
+def _slot(subject_id: str | None) -> str | None:
+    return None if subject_id is None else subject_key_owner(subject_id)
 
 
 def _seconds_of(clock: Clock) -> Callable[[], float]:
@@ -148,8 +155,9 @@ class Keyring:
         self._ttl = cache_ttl.total_seconds()
         self._seconds = _seconds_of(clock)
         self._lock = threading.RLock()
-        # owner -> current key; token header (suite byte + key id) -> key.
-        self._current: OrderedDict[str, _DataKey] = OrderedDict()
+        # Current key by FieldContext.key_owner (None: the keyring's own key);
+        # any key by token header (suite byte + key id).
+        self._current: OrderedDict[str | None, _DataKey] = OrderedDict()
         self._by_header: OrderedDict[bytes, _DataKey] = OrderedDict()
 
     @property
@@ -177,8 +185,9 @@ class Keyring:
             while len(self._by_header) > self._cache_size:
                 self._by_header.popitem(last=False)
             if current:
-                self._current[entry.owner] = entry
-                self._current.move_to_end(entry.owner)
+                slot = None if entry.owner == self._name else entry.owner
+                self._current[slot] = entry
+                self._current.move_to_end(slot)
                 while len(self._current) > self._cache_size:
                     self._current.popitem(last=False)
 
@@ -194,7 +203,7 @@ class Keyring:
 
     def _evict_owner(self, owner: str) -> None:
         with self._lock:
-            self._current.pop(owner, None)
+            self._current.pop(None if owner == self._name else owner, None)
             for header in [h for h, e in self._by_header.items() if e.owner == owner]:
                 del self._by_header[header]
 
@@ -249,11 +258,12 @@ class Keyring:
             )
         raise ConflictError("could not allocate a unique data key id")
 
-    def _current_key(self, owner: str) -> _DataKey:
-        """Return *owner*'s newest key, creating version 1 on first use."""
-        entry = self._current.get(owner)
+    def _current_key(self, slot: str | None) -> _DataKey:
+        """Return the newest key of an owner (``None``: our own); version 1 on first use."""
+        entry = self._current.get(slot)
         if entry is not None and entry.expires > self._seconds():
             return entry
+        owner = self._name if slot is None else slot
         live = self._store.wrapped_keys_of(owner)
         created = None if live else self._create(owner, 1)
         if created is None:
@@ -272,13 +282,15 @@ class Keyring:
                 return created, older
         raise ConflictError("could not create a new data key version")
 
-    def _resolve(self, token: bytes, expected_owner: str | None) -> _DataKey:
+    def _resolve(self, token: bytes, slot: str | None, *, any_owner: bool = False) -> _DataKey:
         """Return the one key a token names; the slow path behind the cache.
 
         Raises:
-            SubjectErasedError: the key id has a tombstone (of *expected_owner*, if given).
+            SubjectErasedError: the key id has a tombstone of the expected owner (of
+                any owner with *any_owner*).
             CryptoError: anything else wrong with the token.
         """
+        expected_owner = None if any_owner else (self._name if slot is None else slot)
         key_id = key_id_of(token)
         header = token[:5]
         entry = self._by_header.get(header)
@@ -304,7 +316,7 @@ class Keyring:
 
     def current_version(self, subject_id: str | None) -> int:
         """Return the key version new values of *subject_id* are encrypted under."""
-        return self._current_key(self.owner_of(subject_id)).version
+        return self._current_key(_slot(subject_id)).version
 
     def rotate(self, subject_id: str | None) -> int:
         """Make a new data key version for new writes; older versions stay readable.

@@ -102,15 +102,14 @@ def _id_bytes(value: str, *, what: str) -> bytes:
 
 
 def field_aad(record_id: str, category_id: str, subject_id: str | None) -> bytes:
-    """Return the context part of a field's associated data.
+    """Return the associated data that binds a value to its context.
 
-    Layout: ``lp(label) | lp(record_id) | lp(category_id) | subject``, where ``lp`` is
-    a 4-byte big-endian length then the UTF-8 bytes, the label is
+    Layout: ``lp(label) | suite | lp(record_id) | lp(category_id) | subject``, where
+    ``lp`` is a 4-byte big-endian length then the UTF-8 bytes, the label is
     ``b"gdprkit/field/v1"`` (domain separation from every other use of the same key),
-    and ``subject`` is ``0x00`` for data that belongs to no subject or ``0x01 |
-    lp(subject_id)``. The 5-byte token header (suite byte, key id) is appended at
-    encryption and decryption, so the full associated data is this value followed by
-    the header.
+    ``suite`` is the suite byte ``0x01``, and ``subject`` is ``0x00`` for data that
+    belongs to no subject or ``0x01 | lp(subject_id)``. The key id is not included:
+    it selects the key, and any other key fails authentication anyway.
     """
     record = _id_bytes(record_id, what="record_id")
     category = _id_bytes(category_id, what="category_id")
@@ -118,7 +117,12 @@ def field_aad(record_id: str, category_id: str, subject_id: str | None) -> bytes
         subject = b"\x00"
     else:
         subject = b"\x01" + length_prefixed(_id_bytes(subject_id, what="subject_id"))
-    return length_prefixed(_FIELD_LABEL, record, category) + subject
+    return (
+        length_prefixed(_FIELD_LABEL)
+        + bytes((SUITE_AES256GCM,))
+        + length_prefixed(record, category)
+        + subject
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -134,7 +138,7 @@ class FieldContext:
         category_id: The data category of the field (e.g. ``"email"``).
         subject_id: The data subject the value is about, whose keys encrypt it; ``None``
             for data that belongs to no subject (encrypted under the keyring's own key).
-        aad: The encoded context (derived; see :func:`field_aad`).
+        aad: The associated data for this context (derived; see :func:`field_aad`).
         key_owner: The key owner of *subject_id*, ``None`` for the keyring's own key (derived).
     """
 
