@@ -473,6 +473,41 @@ def test_rules_pass_in_their_valid_forms() -> None:
     assert pseudo.category("online_identifiers").pseudonymised
 
 
+@pytest.mark.parametrize(
+    ("transport", "secure"),
+    [
+        ("TLS 1.2", True),
+        ("TLS 1.3", True),
+        ("TLSv1.3", True),
+        ("tls 2", True),
+        ("SSL", False),
+        ("SSLv3", False),
+        ("TLS 1.0", False),
+        ("TLSv1", False),
+        ("tls1.1", False),
+        ("TLS 1", False),
+        ("https", False),
+    ],
+)
+def test_transport_versions(transport: str, secure: bool) -> None:
+    system = policy().systems[0]
+    security = attrs.evolve(system.security, transport=transport)
+    changed = {"systems": (attrs.evolve(system, security=security),)}
+    if secure:
+        assert policy(**changed).system("crm").security.transport == transport
+    else:
+        assert ("systems.crm.security.transport", "SEC-01") in problems_of(**changed)
+
+
+def test_missing_transport_is_a_warning() -> None:
+    system = policy().systems[0]
+    security = attrs.evolve(system.security, transport=None)
+    p = policy(systems=(attrs.evolve(system, security=security),))
+    assert ("systems.crm.security.transport", "SEC-01") in {
+        (w.path, w.rule) for w in find_warnings(p)
+    }
+
+
 def test_every_problem_is_reported_at_once() -> None:
     changes = {
         **with_purpose("bookkeeping", law_reference=None),

@@ -10,6 +10,7 @@ Messages name ids and fields only, never personal data.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, cast
@@ -109,6 +110,11 @@ def find_warnings(policy: Policy) -> list[Problem]:
         if rule is not None and rule.assumption:
             msg = "retention period is an assumption the organisation has yet to confirm"
             warnings.append(Problem(path=f"{path}.retention", message=msg, rule="REG-05"))
+    for system in policy.systems:
+        if system.security.transport is None:
+            msg = "no transport protection declared; record the TLS version in use"
+            path = f"systems.{system.id}.security.transport"
+            warnings.append(Problem(path=path, message=msg, rule="SEC-01"))
     return sorted(warnings)
 
 
@@ -469,16 +475,26 @@ def _provision(policy: Policy) -> Iterator[Problem]:
             yield Problem(path=path, message=msg, rule="REG-16")
 
 
-_INSECURE_TRANSPORT = ("ssl", "tls 1.0", "tls 1.1", "tlsv1.0", "tlsv1.1")
+_TLS_VERSION = re.compile(r"^tls\s*v?\s*(\d+)(?:\.(\d+))?", re.IGNORECASE)
+_MIN_TLS = (1, 2)
+
+
+def _transport_is_secure(transport: str) -> bool:
+    """Whether *transport* names TLS 1.2 or newer ("TLS 1.3", "TLSv1.2"); SSL never is."""
+    match = _TLS_VERSION.match(transport.strip())
+    if match is None:
+        return False
+    version = (int(match.group(1)), int(match.group(2) or 0))
+    return version >= _MIN_TLS
 
 
 @_check
 def _security(policy: Policy) -> Iterator[Problem]:
-    """SEC-01: Art. 32(1) measures; SSL and old TLS are insecure."""
+    """SEC-01: Art. 32(1) measures; SSL and TLS before 1.2 are insecure."""
     for system in policy.systems:
-        transport = (system.security.transport or "").strip().lower()
-        if transport.startswith(_INSECURE_TRANSPORT):
-            msg = "SSL and TLS before 1.2 are insecure; declare the TLS version in use"
+        transport = system.security.transport
+        if transport is not None and not _transport_is_secure(transport):
+            msg = "declare TLS 1.2 or newer, e.g. 'TLS 1.3' (SSL and older TLS are insecure)"
             yield Problem(
                 path=f"systems.{system.id}.security.transport", message=msg, rule="SEC-01"
             )
