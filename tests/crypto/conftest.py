@@ -6,6 +6,7 @@ import pytest
 from gdprkit.clock import FixedClock
 from gdprkit.crypto import FieldCipher, Keyring, LocalKeyProvider
 from gdprkit.storage.memory import MemoryStore
+from gdprkit.storage.sqlite import SQLiteStore
 
 T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -15,9 +16,14 @@ def clock():
     return FixedClock(T0)
 
 
-@pytest.fixture
-def store():
-    return MemoryStore()
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request, tmp_path):
+    if request.param == "memory":
+        yield MemoryStore()
+        return
+    sqlite_store = SQLiteStore(tmp_path / "gdprkit.db")
+    yield sqlite_store
+    sqlite_store.close()
 
 
 @pytest.fixture
