@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from gdprkit.legaltime.explain import describe_rule
 from gdprkit.policy.model import Policy, Purpose
-from gdprkit.policy.vocab import Anchor
 
 __all__ = ["summarise"]
 
@@ -13,14 +13,8 @@ def _retention(purpose: Purpose) -> str:
     if rule is None:
         criteria = purpose.retention_criteria
         return f"criteria: {criteria.en}" if criteria else "none declared"
-    anchored = (
-        ""
-        if rule.anchor is Anchor.NONE
-        else f", counted from the {rule.anchor.value.replace('_', ' ')}"
-    )
-    source = rule.law_reference or ("assumption" if rule.assumption else "organisation's decision")
-    event = rule.event_name.replace("_", " ")
-    return f"{rule.period} after {event}{anchored}, then {rule.action.value} ({source})"
+    note = " (assumption)" if rule.assumption else ""
+    return f"{describe_rule(rule).en}, then {rule.action.value}{note}"
 
 
 def summarise(policy: Policy) -> str:
