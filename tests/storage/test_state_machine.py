@@ -35,7 +35,7 @@ CATEGORIES = st.sets(st.sampled_from(["email", "name", "phone"]))
 WORKERS = st.sampled_from(["w0", "w1"])
 
 
-class Boom(Exception):
+class BoomError(Exception):
     pass
 
 
@@ -57,7 +57,7 @@ class StoreComparison(RuleBasedStateMachine):
                 outcomes.append(("ok", action(store)))
             except GdprKitError as exc:
                 outcomes.append(("error", type(exc)))
-            except (ValueError, TypeError, Boom) as exc:
+            except (ValueError, TypeError, BoomError) as exc:
                 outcomes.append(("error", type(exc)))
         assert outcomes[0] == outcomes[1], outcomes
         return outcomes[0]
@@ -208,7 +208,7 @@ class StoreComparison(RuleBasedStateMachine):
                     store.remove_fields(rid, ["email"])
                     store.delete_record(rid)
                 store.add_subject(Subject(id=f"tmp-{sid}-{pid}", created_at=T0))
-                raise Boom
+                raise BoomError
 
         self.both(fail)
 
