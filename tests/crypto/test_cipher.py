@@ -223,3 +223,20 @@ def test_aad_is_unambiguous():
 def test_keyring_name_cannot_be_a_subject_owner(store, provider, clock):
     with pytest.raises(ValueError):
         Keyring(store, provider, clock=clock, name="subject:x")
+
+
+def test_cache_evicts_least_recently_used(store, provider, clock):
+    keyring = Keyring(store, provider, clock=clock, cache_size=3)
+    cipher = FieldCipher(keyring)
+    tokens = {i: cipher.encrypt(b"v", ctx(subject=f"s-{i}")) for i in range(3)}
+    keyring.clear_cache()
+    for i in range(3):
+        cipher.decrypt(tokens[i], ctx(subject=f"s-{i}"))
+    for entry in keyring._by_header.values():
+        entry.used = False
+    cipher.decrypt(tokens[0], ctx(subject="s-0"))  # s-0 is the oldest but just used
+    cipher.encrypt(b"v", ctx(subject="s-9"))  # loads a fourth key: one must go
+    cached = {e.owner for e in keyring._by_header.values()}
+    assert "subject:s-0" in cached
+    assert "subject:s-1" not in cached
+    assert len(cached) == 3

@@ -81,6 +81,7 @@ class FieldCipher:
         entry = self._current.get(context.key_owner)
         if entry is None or entry.expires <= self._seconds():
             entry = self._keyring._current_key(context.key_owner)  # noqa: SLF001
+        entry.used_current = True
         nonce = _urandom(12)
         return entry.header + nonce + entry.seal(nonce, plaintext, context.aad)
 
@@ -94,6 +95,7 @@ class FieldCipher:
         try:
             entry = self._by_header[token[:5]]
             if entry.expires > self._seconds():
+                entry.used = True
                 return entry.open(token[5:17], token[17:], context.aad)
         except InvalidTag:
             raise invalid_token() from None

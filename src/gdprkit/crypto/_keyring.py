@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Keyring", "RewrapProgress", "ShredReceipt"]
 
+_K = TypeVar("_K")
 _DATA_KEY_LABEL = b"gdprkit/data-key/v1"
 _KEY_ID_ATTEMPTS = 16
 _SUBJECT_PREFIX = subject_key_owner("")
@@ -74,7 +75,18 @@ class RewrapProgress:
 class _DataKey:
     """An unwrapped data key in the cache: an AEAD object, never the raw bytes."""
 
-    __slots__ = ("aead", "expires", "header", "key_id", "open", "owner", "seal", "version")
+    __slots__ = (
+        "aead",
+        "expires",
+        "header",
+        "key_id",
+        "open",
+        "owner",
+        "seal",
+        "used",
+        "used_current",
+        "version",
+    )
 
     def __init__(
         self, *, aead: AESGCM, key_id: int, owner: str, version: int, expires: float
@@ -88,6 +100,9 @@ class _DataKey:
         self.version = version
         self.header = header_for(key_id)
         self.expires = expires
+        # Reference bits of the CLOCK approximation of LRU, one per cache; set on insert.
+        self.used = True
+        self.used_current = True
 
     def __repr__(self) -> str:
         return f"<data key {self.key_id} of {self.owner!r} v{self.version}>"
@@ -97,6 +112,19 @@ def _wrap_aad(owner: str, version: int, key_id: int) -> bytes:
     return length_prefixed(
         _DATA_KEY_LABEL, owner.encode(), version.to_bytes(4, "big"), key_id.to_bytes(4, "big")
     )
+
+
+def _trim(cache: OrderedDict[_K, _DataKey], size: int, flag: str) -> None:
+    """Evict down to *size* entries, least recently used first (the CLOCK algorithm).
+
+    A hit only sets the entry's reference bit (cheaper than reordering on every
+    value); eviction gives a referenced entry a second chance at the back.
+    """
+    while len(cache) > size:
+        key, entry = cache.popitem(last=False)
+        if getattr(entry, flag):
+            setattr(entry, flag, False)
+            cache[key] = entry
 
 
 def _slot(subject_id: str | None) -> str | None:
@@ -182,14 +210,12 @@ class Keyring:
         with self._lock:
             self._by_header[entry.header] = entry
             self._by_header.move_to_end(entry.header)
-            while len(self._by_header) > self._cache_size:
-                self._by_header.popitem(last=False)
+            _trim(self._by_header, self._cache_size, "used")
             if current:
                 slot = None if entry.owner == self._name else entry.owner
                 self._current[slot] = entry
                 self._current.move_to_end(slot)
-                while len(self._current) > self._cache_size:
-                    self._current.popitem(last=False)
+                _trim(self._current, self._cache_size, "used_current")
 
     def evict(self, subject_id: str | None) -> None:
         """Drop every cached key of *subject_id* (``None``: the keyring's own key)."""
