@@ -1,16 +1,58 @@
 """Storage: the ``Store`` protocol, its value types and the built-in backends.
 
-Import the backends from their modules (:mod:`gdprkit.storage.memory`,
-:mod:`gdprkit.storage.sqlite`) or from here.
+* :class:`Store` and its aggregate protocols live in :mod:`gdprkit.storage.protocol`;
+* the value types in :mod:`gdprkit.storage.types` and :mod:`gdprkit.storage.keys`;
+* :class:`MemoryStore` is the executable specification, :class:`SQLiteStore` the
+  embedded default. See ``docs/storage.md``.
 """
 
 from gdprkit.storage.keys import KeyStore, KeyTombstone, WrappedKey, subject_key_owner
 from gdprkit.storage.memory import MemoryStore
+from gdprkit.storage.protocol import Store
+from gdprkit.storage.sqlite import SQLiteStore
+from gdprkit.storage.types import (
+    AuditEntry,
+    AuditSeal,
+    BlindIndexEntry,
+    Claim,
+    ConsentAction,
+    ConsentEvent,
+    DisposalRecord,
+    Hold,
+    HoldScope,
+    LinkKey,
+    LinkState,
+    PublishedText,
+    PurposeLink,
+    Record,
+    RecordKind,
+    Subject,
+    SubjectRequest,
+)
 
 __all__ = [
+    "AuditEntry",
+    "AuditSeal",
+    "BlindIndexEntry",
+    "Claim",
+    "ConsentAction",
+    "ConsentEvent",
+    "DisposalRecord",
+    "Hold",
+    "HoldScope",
     "KeyStore",
     "KeyTombstone",
+    "LinkKey",
+    "LinkState",
     "MemoryStore",
+    "PublishedText",
+    "PurposeLink",
+    "Record",
+    "RecordKind",
+    "SQLiteStore",
+    "Store",
+    "Subject",
+    "SubjectRequest",
     "WrappedKey",
     "subject_key_owner",
 ]

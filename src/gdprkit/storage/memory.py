@@ -132,6 +132,13 @@ class MemoryStore:
             elif self._doomed:
                 raise StorageError("transaction rolled back: an inner transaction failed")
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Hold the lock for a read; no snapshot is needed because nothing changes."""
+        with self._lock:
+            self._check_not_doomed()
+            yield
+
     def _check_not_doomed(self) -> None:
         if self._doomed:
             raise StorageError("transaction rolled back: an inner transaction failed")
@@ -147,7 +154,7 @@ class MemoryStore:
 
     def get_subject(self, subject_id: str) -> Subject | None:
         """Return the subject, or ``None``."""
-        with self.transaction():
+        with self._reading():
             return self._t.subjects.get(subject_id)
 
     def delete_subject(self, subject_id: str) -> None:
@@ -169,7 +176,7 @@ class MemoryStore:
 
     def find_subjects(self, index_name: str, digest: bytes) -> list[str]:
         """Return the ids of the subjects with this digest, sorted."""
-        with self.transaction():
+        with self._reading():
             return sorted(s for s, n, d in self._t.blind if n == index_name and d == digest)
 
     def remove_blind_index(self, subject_id: str, *, index_name: str | None = None) -> int:
@@ -196,12 +203,12 @@ class MemoryStore:
 
     def get_record(self, record_id: str) -> Record | None:
         """Return the record, or ``None``."""
-        with self.transaction():
+        with self._reading():
             return self._t.records.get(record_id)
 
     def records_of_subject(self, subject_id: str) -> list[Record]:
         """Return a subject's records by ``(created_at, id)``."""
-        with self.transaction():
+        with self._reading():
             return sorted(
                 (r for r in self._t.records.values() if r.subject_id == subject_id),
                 key=lambda r: (r.created_at, r.id),
@@ -251,7 +258,7 @@ class MemoryStore:
 
     def get_link(self, record_id: str, purpose_id: str) -> PurposeLink | None:
         """Return the link, or ``None``."""
-        with self.transaction():
+        with self._reading():
             return self._t.links.get(LinkKey(record_id=record_id, purpose_id=purpose_id))
 
     def update_link(self, link: PurposeLink) -> None:
@@ -264,7 +271,7 @@ class MemoryStore:
 
     def links_of_record(self, record_id: str) -> list[PurposeLink]:
         """Return a record's links by ``purpose_id``."""
-        with self.transaction():
+        with self._reading():
             return sorted(
                 (v for k, v in self._t.links.items() if k.record_id == record_id),
                 key=lambda v: v.purpose_id,
@@ -272,7 +279,7 @@ class MemoryStore:
 
     def links_of_subject(self, subject_id: str) -> list[PurposeLink]:
         """Return the links of a subject's records by ``(record_id, purpose_id)``."""
-        with self.transaction():
+        with self._reading():
             mine = {r.id for r in self._t.records.values() if r.subject_id == subject_id}
             return [self._t.links[k] for k in sorted(self._t.links) if k.record_id in mine]
 
@@ -284,7 +291,7 @@ class MemoryStore:
         limit: int,
     ) -> list[PurposeLink]:
         """Return up to *limit* links of a purpose by ``record_id``, after *after*."""
-        with self.transaction():
+        with self._reading():
             keys = sorted(
                 k
                 for k in self._t.links
@@ -300,7 +307,7 @@ class MemoryStore:
     ) -> list[PurposeLink]:
         """Return live links without ``eligible_from`` made before an instant."""
         before = to_utc(created_before, what="links_awaiting_trigger(created_before)")
-        with self.transaction():
+        with self._reading():
             found = sorted(
                 (v for v in self._t.links.values() if _awaiting(v, None) and v.created_at < before),
                 key=lambda v: (v.created_at, v.record_id, v.purpose_id),
@@ -310,12 +317,12 @@ class MemoryStore:
     def count_due_links(self, now: dt.datetime, *, purpose_id: str | None = None) -> int:
         """Count live links with ``eligible_from <= now``."""
         now = to_utc(now, what="count_due_links(now)")
-        with self.transaction():
+        with self._reading():
             return sum(1 for v in self._t.links.values() if _due(v, now, purpose_id))
 
     def count_awaiting_trigger(self, *, purpose_id: str | None = None) -> int:
         """Count live links without ``eligible_from``."""
-        with self.transaction():
+        with self._reading():
             return sum(1 for v in self._t.links.values() if _awaiting(v, purpose_id))
 
     def claim_due(
@@ -393,7 +400,7 @@ class MemoryStore:
         purpose_id: str | None = None,
     ) -> list[ConsentEvent]:
         """Return a subject's events by time, then by insertion."""
-        with self.transaction():
+        with self._reading():
             return sorted(
                 (
                     e
@@ -415,7 +422,7 @@ class MemoryStore:
 
     def get_request(self, request_id: str) -> SubjectRequest | None:
         """Return the request, or ``None``."""
-        with self.transaction():
+        with self._reading():
             return self._t.requests.get(request_id)
 
     def update_request(
@@ -440,7 +447,7 @@ class MemoryStore:
 
     def requests_of_subject(self, subject_id: str) -> list[SubjectRequest]:
         """Return a subject's requests by ``(received_at, id)``."""
-        with self.transaction():
+        with self._reading():
             return sorted(
                 (r for r in self._t.requests.values() if r.subject_id == subject_id),
                 key=lambda r: (r.received_at, r.id),
@@ -457,7 +464,7 @@ class MemoryStore:
 
     def get_hold(self, hold_id: str) -> Hold | None:
         """Return the hold, or ``None``."""
-        with self.transaction():
+        with self._reading():
             return self._t.holds.get(hold_id)
 
     def release_hold(self, hold_id: str, *, at: dt.datetime) -> Hold:
@@ -479,7 +486,7 @@ class MemoryStore:
         scope_value: str | None = None,
     ) -> list[Hold]:
         """Return unreleased holds by ``(created_at, id)``."""
-        with self.transaction():
+        with self._reading():
             return sorted(
                 (
                     h
@@ -500,7 +507,7 @@ class MemoryStore:
 
     def get_text(self, sha256: str) -> PublishedText | None:
         """Return the text with this hash, or ``None``."""
-        with self.transaction():
+        with self._reading():
             return self._t.texts.get(sha256)
 
     # --- disposal records -------------------------------------------------------------
@@ -514,12 +521,12 @@ class MemoryStore:
 
     def get_disposal(self, disposal_id: str) -> DisposalRecord | None:
         """Return the disposal record, or ``None``."""
-        with self.transaction():
+        with self._reading():
             return self._t.disposals.get(disposal_id)
 
     def disposals_of_subject(self, subject_id: str) -> list[DisposalRecord]:
         """Return a subject's disposal records by ``(executed_at, id)``."""
-        with self.transaction():
+        with self._reading():
             return sorted(
                 (d for d in self._t.disposals.values() if d.subject_id == subject_id),
                 key=lambda d: (d.executed_at, d.id),
@@ -538,12 +545,12 @@ class MemoryStore:
 
     def audit_seal(self) -> AuditSeal | None:
         """Return the head seal, or ``None``."""
-        with self.transaction():
+        with self._reading():
             return self._t.seal[0] if self._t.seal else None
 
     def audit_entries(self, *, after_seq: int = 0, limit: int | None = None) -> list[AuditEntry]:
         """Return entries with ``seq > after_seq`` by ascending ``seq``."""
-        with self.transaction():
+        with self._reading():
             found = [self._t.audit[s] for s in sorted(self._t.audit) if s > after_seq]
             return found if limit is None else found[: max(limit, 0)]
 
@@ -583,12 +590,12 @@ class MemoryStore:
 
     def get_wrapped_key(self, key_id: int) -> WrappedKey | None:
         """Return the key with this id, or ``None``."""
-        with self.transaction():
+        with self._reading():
             return self._t.keys.get(key_id)
 
     def wrapped_keys_of(self, owner: str) -> list[WrappedKey]:
         """Return every live key version of *owner*, oldest version first."""
-        with self.transaction():
+        with self._reading():
             return sorted(
                 (k for k in self._t.keys.values() if k.owner == owner),
                 key=lambda k: k.version,
@@ -603,7 +610,7 @@ class MemoryStore:
         limit: int,
     ) -> list[WrappedKey]:
         """Return up to *limit* keys wrapped by this KEK version, by ascending key_id."""
-        with self.transaction():
+        with self._reading():
             found = sorted(
                 (
                     k
@@ -646,7 +653,7 @@ class MemoryStore:
 
     def get_key_tombstone(self, key_id: int) -> KeyTombstone | None:
         """Return the tombstone of a destroyed key, or ``None``."""
-        with self.transaction():
+        with self._reading():
             return self._t.tombstones.get(key_id)
 
 
