@@ -227,6 +227,9 @@ class StoreComparison(RuleBasedStateMachine):
         self.both(lambda s: s.count_awaiting_trigger())
         self.both(lambda s: s.active_holds())
         self.both(lambda s: s.links_of_purpose("p0", after=None, limit=10))
+        after = LinkKey(record_id="r1", purpose_id="p1")
+        self.both(lambda s: s.links_of_purpose("p0", after=after, limit=2))
+        self.both(lambda s: s.links_of_purpose("p1", after=after, limit=2))
 
 
 StoreComparison.TestCase.settings = settings(

@@ -210,7 +210,9 @@ class LinkStore(Protocol):
     ) -> list[PurposeLink]:
         """Return up to *limit* links of a purpose by ``record_id``, after *after*.
 
-        Pages through the links a policy change must recompute.
+        *after* is compared in :class:`LinkKey` order, ``(record_id, purpose_id)``;
+        pass the key of the last link of the previous page. Pages through the links
+        a policy change must recompute.
         """
         ...
 

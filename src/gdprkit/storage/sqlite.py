@@ -585,15 +585,15 @@ class SQLiteStore:
         limit: int,
     ) -> list[PurposeLink]:
         """Return up to *limit* links of a purpose by ``record_id``, after *after*."""
-        if after is None or after.purpose_id < purpose_id:
-            after_record: str | None = None
-        elif after.purpose_id > purpose_id:
-            return []
-        else:
-            after_record = after.record_id
+        if after is None:
+            return self._links(
+                "WHERE purpose_id = ? ORDER BY record_id LIMIT ?",
+                (purpose_id, max(limit, 0)),
+            )
         return self._links(
-            "WHERE purpose_id = ? AND (? IS NULL OR record_id > ?) ORDER BY record_id LIMIT ?",
-            (purpose_id, after_record, after_record, max(limit, 0)),
+            "WHERE purpose_id = ? AND (record_id > ? OR (record_id = ? AND purpose_id > ?)) "
+            "ORDER BY record_id LIMIT ?",
+            (purpose_id, after.record_id, after.record_id, after.purpose_id, max(limit, 0)),
         )
 
     def links_awaiting_trigger(
