@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import os
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -212,7 +213,7 @@ class Keyring:
             self._by_header.move_to_end(entry.header)
             _trim(self._by_header, self._cache_size, "used")
             if current:
-                slot = None if entry.owner == self._name else entry.owner
+                slot = None if entry.owner == self._name else sys.intern(entry.owner)
                 self._current[slot] = entry
                 self._current.move_to_end(slot)
                 _trim(self._current, self._cache_size, "used_current")
