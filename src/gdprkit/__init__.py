@@ -8,6 +8,7 @@ gdprkit is not legal advice.
 """
 
 from gdprkit._version import __version__
+from gdprkit.audit import AuditLog
 from gdprkit.clock import Clock, FixedClock, SystemClock
 from gdprkit.errors import (
     AccessDenied,
@@ -37,11 +38,13 @@ from gdprkit.legaltime import (
     retention_dates,
 )
 from gdprkit.policy import Policy, load_policy, loads_policy
+from gdprkit.storage import MemoryStore, SQLiteStore, Store
 
 __all__ = [
     "AccessDenied",
     "AmbiguousLocalTimeError",
     "AuditChainError",
+    "AuditLog",
     "BreachClock",
     "Clock",
     "ConsentError",
@@ -49,6 +52,7 @@ __all__ = [
     "DeadlineError",
     "FixedClock",
     "GdprKitError",
+    "MemoryStore",
     "NaiveDatetimeError",
     "NonexistentLocalTimeError",
     "NotFoundError",
@@ -56,7 +60,9 @@ __all__ = [
     "PolicyError",
     "RequestDeadline",
     "RetentionDates",
+    "SQLiteStore",
     "StorageError",
+    "Store",
     "SubjectErasedError",
     "SwedishCalendar",
     "SystemClock",
