@@ -10,6 +10,7 @@ gdprkit is not legal advice.
 from gdprkit._version import __version__
 from gdprkit.audit import AuditLog
 from gdprkit.clock import Clock, FixedClock, SystemClock
+from gdprkit.crypto import FieldCipher, FieldContext, KeyProvider, Keyring, LocalKeyProvider
 from gdprkit.errors import (
     AccessDenied,
     AmbiguousLocalTimeError,
@@ -18,6 +19,7 @@ from gdprkit.errors import (
     CryptoError,
     DeadlineError,
     GdprKitError,
+    KeyProviderError,
     NaiveDatetimeError,
     NonexistentLocalTimeError,
     NotFoundError,
@@ -50,8 +52,14 @@ __all__ = [
     "ConsentError",
     "CryptoError",
     "DeadlineError",
+    "FieldCipher",
+    "FieldContext",
     "FixedClock",
     "GdprKitError",
+    "KeyProvider",
+    "KeyProviderError",
+    "Keyring",
+    "LocalKeyProvider",
     "MemoryStore",
     "NaiveDatetimeError",
     "NonexistentLocalTimeError",
