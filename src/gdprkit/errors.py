@@ -9,7 +9,8 @@ The tree::
 
     GdprKitError
     ├── PolicyError (ValueError)              a policy is invalid; lists every problem
-    │   └── PolicyFileError                   a policy file cannot be read or parsed
+    │   ├── PolicyFileError                   a policy file cannot be read or parsed
+    │   └── DocumentError                     a generated document lacks a required item (NOT-01)
     ├── TimeError (ValueError)                a datetime gdprkit cannot use safely
     │   ├── NaiveDatetimeError                no time zone attached (DATE-01)
     │   ├── NonexistentLocalTimeError         skipped by a DST change (DATE-08)
@@ -46,6 +47,7 @@ __all__ = [
     "ConsentError",
     "CryptoError",
     "DeadlineError",
+    "DocumentError",
     "GdprKitError",
     "KeyProviderError",
     "MissingExtraError",
@@ -113,6 +115,14 @@ class PolicyError(GdprKitError, ValueError):
 
 class PolicyFileError(PolicyError):
     """A policy file cannot be read or parsed (I/O error, TOML syntax error)."""
+
+
+class DocumentError(PolicyError):
+    """A generated document would lack an item the law requires (Art. 13, 14, 30; NOT-01, CON-14).
+
+    Raised instead of publishing an incomplete notice or record; ``problems`` lists every
+    missing item with its path into the policy.
+    """
 
 
 class TimeError(GdprKitError, ValueError):

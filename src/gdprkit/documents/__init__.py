@@ -1,0 +1,44 @@
+"""Documents generated from the policy: privacy notice, cookie notice, Art. 30 record, exports.
+
+Every document is a pure function of the policy (and, for the record, a snapshot date):
+nothing is stored here and nothing is a fixed template about the organisation. Change
+the policy and the documents change with it (LEGAL.md RET-14). See ``docs/documents.md``.
+
+gdprkit is not legal advice: the controller remains responsible for what it publishes.
+"""
+
+from gdprkit.documents.cookies import cookie_notice
+from gdprkit.documents.model import (
+    Coverage,
+    Document,
+    DocumentFormat,
+    DocumentKind,
+    Item,
+    ItemStatus,
+    Layer,
+    PublishedDocument,
+    Section,
+)
+from gdprkit.documents.notice import REQUIRED_PROVISIONS, missing_provisions, privacy_notice
+from gdprkit.documents.render import document_dict, publish, to_html, to_json, to_markdown
+
+__all__ = [
+    "REQUIRED_PROVISIONS",
+    "Coverage",
+    "Document",
+    "DocumentFormat",
+    "DocumentKind",
+    "Item",
+    "ItemStatus",
+    "Layer",
+    "PublishedDocument",
+    "Section",
+    "cookie_notice",
+    "document_dict",
+    "missing_provisions",
+    "privacy_notice",
+    "publish",
+    "to_html",
+    "to_json",
+    "to_markdown",
+]
