@@ -12,6 +12,7 @@ and review the diff before committing it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,14 @@ from pathlib import Path
 import pytest
 from document_helpers import LANGUAGES
 
-from gdprkit.documents import Layer, privacy_notice, publish
+from gdprkit.documents import (
+    Layer,
+    RecordTable,
+    privacy_notice,
+    publish,
+    publish_records,
+    records_of_processing,
+)
 from gdprkit.policy import Policy, load_policy
 from gdprkit.policy.examples import EXAMPLES
 
@@ -41,12 +49,31 @@ def _notice(layer: Layer, language: str, fmt: str) -> Render:
     return render
 
 
+AS_OF = dt.date(2026, 3, 1)
+
+
+def _records(language: str, fmt: str, table: RecordTable = RecordTable.ACTIVITIES) -> Render:
+    def render(name: str) -> str:
+        records = records_of_processing(example(name), as_of=AS_OF, language=language)
+        return publish_records(records, fmt, table=table).text
+
+    return render
+
+
 CASES: dict[str, Render] = {
     f"notice.{layer.value}.{language}.{EXTENSIONS[fmt]}": _notice(layer, language, fmt)
     for layer in Layer
     for language in LANGUAGES
     for fmt in ("markdown", "html", "json")
 }
+CASES.update(
+    {
+        f"records.{language}.{EXTENSIONS[fmt]}": _records(language, fmt)
+        for language in LANGUAGES
+        for fmt in ("markdown", "json", "csv")
+    }
+)
+CASES["records.recipients.en.csv"] = _records("en", "csv", RecordTable.RECIPIENTS)
 
 
 def check_golden(path: Path, text: str) -> None:

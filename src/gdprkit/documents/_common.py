@@ -123,7 +123,7 @@ def security_points(system: System, ctx: Context) -> list[str]:
     ]
     if sec.transport:
         label = "Kryptering vid överföring" if ctx.language == "sv" else "Encryption in transit"
-        points.append(f"{label}: {sec.transport}")
+        points.append(f"{label}: {sec.transport}.")
     if sec.encrypted_at_rest:
         points.append(
             "Lagrade personuppgifter är krypterade."
