@@ -23,6 +23,7 @@ from document_helpers import LANGUAGES
 from gdprkit.documents import (
     Layer,
     RecordTable,
+    cookie_notice,
     privacy_notice,
     publish,
     publish_records,
@@ -74,6 +75,22 @@ CASES.update(
     }
 )
 CASES["records.recipients.en.csv"] = _records("en", "csv", RecordTable.RECIPIENTS)
+
+
+def _cookies(language: str, fmt: str) -> Render:
+    def render(name: str) -> str:
+        return publish(cookie_notice(example(name), language=language), fmt).text
+
+    return render
+
+
+CASES.update(
+    {
+        f"cookies.{language}.{EXTENSIONS[fmt]}": _cookies(language, fmt)
+        for language in LANGUAGES
+        for fmt in ("markdown", "html")
+    }
+)
 
 
 def check_golden(path: Path, text: str) -> None:
