@@ -24,6 +24,7 @@ from gdprkit.documents import (
     Layer,
     RecordTable,
     cookie_notice,
+    fideslang_json,
     privacy_notice,
     publish,
     publish_records,
@@ -91,6 +92,9 @@ CASES.update(
         for fmt in ("markdown", "html")
     }
 )
+
+
+CASES["fideslang.json"] = lambda name: fideslang_json(example(name))
 
 
 def check_golden(path: Path, text: str) -> None:

@@ -8,6 +8,7 @@ gdprkit is not legal advice: the controller remains responsible for what it publ
 """
 
 from gdprkit.documents.cookies import cookie_notice
+from gdprkit.documents.fides import fideslang_json, fideslang_systems
 from gdprkit.documents.model import (
     Coverage,
     Document,
@@ -60,6 +61,8 @@ __all__ = [
     "art30_exemption",
     "cookie_notice",
     "document_dict",
+    "fideslang_json",
+    "fideslang_systems",
     "missing_provisions",
     "privacy_notice",
     "publish",
