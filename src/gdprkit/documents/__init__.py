@@ -7,6 +7,7 @@ the policy and the documents change with it (LEGAL.md RET-14). See ``docs/docume
 gdprkit is not legal advice: the controller remains responsible for what it publishes.
 """
 
+from gdprkit.documents.consistency import check_consistency, find_missing_mentions
 from gdprkit.documents.cookies import cookie_notice
 from gdprkit.documents.fides import fideslang_json, fideslang_systems
 from gdprkit.documents.model import (
@@ -59,10 +60,12 @@ __all__ = [
     "RecordsOfProcessing",
     "Section",
     "art30_exemption",
+    "check_consistency",
     "cookie_notice",
     "document_dict",
     "fideslang_json",
     "fideslang_systems",
+    "find_missing_mentions",
     "missing_provisions",
     "privacy_notice",
     "publish",
