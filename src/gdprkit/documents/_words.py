@@ -262,7 +262,7 @@ def quoted(value: str, language: str) -> str:
 
 def list_item(label: str, language: str) -> str:
     """Lower-case a label's first letter for a Swedish list, unless it starts an acronym."""
-    if language == "sv" and len(label) > 1 and label[1].islower():
+    if language == "sv" and len(label) > 1 and not label[1].isupper():
         return label[0].lower() + label[1:]
     return label
 
