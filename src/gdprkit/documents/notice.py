@@ -645,7 +645,7 @@ class _Notice:
         )
 
     def withdrawal(self) -> Item:
-        consent = [p for p in self.policy.purposes if p.consent is not None]
+        consent = [(p, p.consent) for p in self.policy.purposes if p.consent is not None]
         if not consent:
             return self.not_applicable(
                 "right.withdraw_consent",
@@ -656,9 +656,8 @@ class _Notice:
                 ),
             )
         points = []
-        for purpose in consent:
-            assert purpose.consent is not None  # noqa: S101 - filtered above
-            channels = [self.ctx.w(w.CHANNEL[c]) for c in purpose.consent.withdraw_channels]
+        for purpose, definition in consent:
+            channels = [self.ctx.w(w.CHANNEL[c]) for c in definition.withdraw_channels]
             channels.append(self.s("by contacting us", "genom att kontakta oss"))
             points.append(
                 f"{self.name(purpose)}: {self.s('withdraw via', 'återkalla via')} "
