@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 
 import attrs
 import pytest
@@ -243,3 +244,10 @@ def test_adding_a_special_category_adds_its_art9_condition(tfp: Policy) -> None:
     assert "Känsliga personuppgifter: Uppgifter om hälsa, med stöd av" in sv
     assert "(artikel 9.2 f)" in sv
     assert "Health data (a special category of personal data, Art. 9(1))" in en
+
+
+@pytest.mark.parametrize("layer", list(Layer))
+def test_html_ids_are_unique(policy: Policy, layer: Layer) -> None:
+    page = to_html(privacy_notice(policy, language="en", layer=layer))
+    ids = re.findall(r'id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))

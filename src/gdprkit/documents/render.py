@@ -88,7 +88,7 @@ def _html_section(section: Section) -> list[str]:
     if section.text:
         out.append(f"<p>{_e(section.text)}</p>")
     for item in section.items:
-        out.append(f'<div id="{_attr(item.id)}">')
+        out.append(f'<div id="item-{_attr(item.id)}">')
         if item.heading:
             out.append(f"<h3>{_e(item.heading)}</h3>")
         if item.text:
