@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).parents[1] / "src" / "gdprkit"
-PURE = ["policy", "legaltime", "clock.py", "errors.py"]
+PURE = ["policy", "legaltime", "documents", "clock.py", "errors.py"]
 FORBIDDEN = ("gdprkit.storage", "gdprkit.crypto", "gdprkit.audit", "gdprkit.cli", "gdprkit.service")
 
 

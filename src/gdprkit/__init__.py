@@ -11,6 +11,13 @@ from gdprkit._version import __version__
 from gdprkit.audit import AuditLog
 from gdprkit.clock import Clock, FixedClock, SystemClock
 from gdprkit.crypto import FieldCipher, FieldContext, KeyProvider, Keyring, LocalKeyProvider
+from gdprkit.documents import (
+    PublishedDocument,
+    cookie_notice,
+    privacy_notice,
+    publish,
+    records_of_processing,
+)
 from gdprkit.errors import (
     AccessDenied,
     AmbiguousLocalTimeError,
@@ -18,6 +25,7 @@ from gdprkit.errors import (
     ConsentError,
     CryptoError,
     DeadlineError,
+    DocumentError,
     GdprKitError,
     KeyProviderError,
     NaiveDatetimeError,
@@ -52,6 +60,7 @@ __all__ = [
     "ConsentError",
     "CryptoError",
     "DeadlineError",
+    "DocumentError",
     "FieldCipher",
     "FieldContext",
     "FixedClock",
@@ -66,6 +75,7 @@ __all__ = [
     "NotFoundError",
     "Policy",
     "PolicyError",
+    "PublishedDocument",
     "RequestDeadline",
     "RetentionDates",
     "SQLiteStore",
@@ -77,10 +87,14 @@ __all__ = [
     "TimeError",
     "__version__",
     "breach_clock",
+    "cookie_notice",
     "describe_rule",
     "eligible_from",
     "load_policy",
     "loads_policy",
+    "privacy_notice",
+    "publish",
+    "records_of_processing",
     "request_deadline",
     "retention_dates",
 ]

@@ -6,8 +6,10 @@ import json
 from typing import Any
 
 import attrs
+import fideslang
 import pytest
 from document_helpers import with_purpose
+from fideslang import models
 
 from gdprkit.documents.fides import (
     CATEGORY_KEYS,
@@ -21,8 +23,6 @@ from gdprkit.documents.fides import (
 from gdprkit.errors import DocumentError
 from gdprkit.policy import BUILTIN_CATEGORIES, DataCategory, Policy, Text
 
-models = pytest.importorskip("fideslang.models")
-fideslang = pytest.importorskip("fideslang")
 TAXONOMY = fideslang.DEFAULT_TAXONOMY
 CATEGORIES = {c.fides_key for c in TAXONOMY.data_category}
 USES = {u.fides_key for u in TAXONOMY.data_use}
