@@ -6,6 +6,7 @@ import hashlib
 import html
 import json
 import re
+from pathlib import Path
 
 import attrs
 import pytest
@@ -23,8 +24,8 @@ from gdprkit.documents import (
     to_html,
     to_markdown,
 )
-from gdprkit.errors import DocumentError, PolicyError
-from gdprkit.policy import BUILTIN_CATEGORIES, Period, Policy, RetentionRule, Text
+from gdprkit.errors import DocumentError, GdprKitError, PolicyError
+from gdprkit.policy import BUILTIN_CATEGORIES, Period, Policy, RetentionRule, Text, load_policy
 
 FORMATS = (DocumentFormat.MARKDOWN, DocumentFormat.HTML, DocumentFormat.JSON)
 
@@ -251,3 +252,10 @@ def test_html_ids_are_unique(policy: Policy, layer: Layer) -> None:
     page = to_html(privacy_notice(policy, language="en", layer=layer))
     ids = re.findall(r'id="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+
+
+def test_unknown_format_is_a_gdprkit_error_naming_the_choices() -> None:
+    policy = load_policy(Path(__file__).parents[2] / "examples" / "true_fiction_production.toml")
+    with pytest.raises(GdprKitError, match="expected one of: markdown, html, json, csv"):
+        publish(privacy_notice(policy), "md")
+    assert DocumentFormat("markdown") is DocumentFormat.MARKDOWN

@@ -14,10 +14,11 @@ what it is (kind, language, format, layer) and which policy version it came from
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import hashlib
 
 import attrs
+
+from gdprkit.policy.vocab import ClosedVocabulary
 
 __all__ = [
     "Coverage",
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 
-class DocumentKind(enum.StrEnum):
+class DocumentKind(ClosedVocabulary):
     """What a generated document is."""
 
     PRIVACY_NOTICE = "privacy_notice"
@@ -43,7 +44,7 @@ class DocumentKind(enum.StrEnum):
     """The record of processing activities (Art. 30)."""
 
 
-class DocumentFormat(enum.StrEnum):
+class DocumentFormat(ClosedVocabulary):
     """The format a document is rendered in."""
 
     MARKDOWN = "markdown"
@@ -66,7 +67,7 @@ class DocumentFormat(enum.StrEnum):
         }[self]
 
 
-class Layer(enum.StrEnum):
+class Layer(ClosedVocabulary):
     """The layer of a layered notice (Art. 12(1), 12(7); LEGAL.md NOT-04)."""
 
     SHORT = "short"
@@ -75,7 +76,7 @@ class Layer(enum.StrEnum):
     """The complete notice, with descriptions, security measures and cookies."""
 
 
-class ItemStatus(enum.StrEnum):
+class ItemStatus(ClosedVocabulary):
     """Whether an item gives information, or says why a provision does not apply."""
 
     PROVIDED = "provided"

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import enum
 import html
 import io
 import json
@@ -41,7 +40,7 @@ from gdprkit.errors import DocumentError, Problem
 from gdprkit.legaltime.explain import format_date
 from gdprkit.policy._fields import Text
 from gdprkit.policy.model import Policy, ProcessingOnBehalf, Purpose, Recipient
-from gdprkit.policy.vocab import RecipientRole
+from gdprkit.policy.vocab import ClosedVocabulary, RecipientRole
 
 __all__ = [
     "ACTIVITY_COLUMNS",
@@ -65,7 +64,7 @@ __all__ = [
 ]
 
 
-class FieldStatus(enum.StrEnum):
+class FieldStatus(ClosedVocabulary):
     """Whether a record field is filled in, and if not, why (LEGAL.md ROPA-01)."""
 
     PROVIDED = "provided"
@@ -218,7 +217,7 @@ class RecordsOfProcessing:
     recipients: tuple[RecipientRecord, ...] = ()
 
 
-class RecordTable(enum.StrEnum):
+class RecordTable(ClosedVocabulary):
     """The tables of the record, for CSV (one table per file)."""
 
     ACTIVITIES = "activities"

@@ -13,6 +13,7 @@ from gdprkit.errors import PolicyError, Problem
 
 __all__ = [
     "Anchor",
+    "ClosedVocabulary",
     "ConsentChannel",
     "ConsentKind",
     "DisposalAction",
@@ -27,7 +28,7 @@ __all__ = [
 ]
 
 
-class _Vocabulary(enum.StrEnum):
+class ClosedVocabulary(enum.StrEnum):
     """A closed vocabulary: an unknown string is a policy problem naming the allowed values."""
 
     @classmethod
@@ -37,7 +38,7 @@ class _Vocabulary(enum.StrEnum):
         raise PolicyError(Problem(path=cls.__name__, message=msg))
 
 
-class LegalBasis(_Vocabulary):
+class LegalBasis(ClosedVocabulary):
     """The lawful basis of a purpose: exactly one of Art. 6(1)(a)-(f) (LEGAL.md REG-07)."""
 
     CONSENT = "consent"
@@ -59,7 +60,7 @@ class LegalBasis(_Vocabulary):
         return f"Art. 6(1)({'abcdef'[list(LegalBasis).index(self)]})"
 
 
-class SpecialCategoryCondition(_Vocabulary):
+class SpecialCategoryCondition(ClosedVocabulary):
     """An Art. 9(2) condition, required in addition to Art. 6 for special categories (REG-11)."""
 
     EXPLICIT_CONSENT = "explicit_consent"
@@ -105,7 +106,7 @@ _CONDITIONS_NEEDING_LAW = frozenset(
 )
 
 
-class RecipientRole(_Vocabulary):
+class RecipientRole(ClosedVocabulary):
     """The legal role of a recipient of personal data (Art. 4(9), 26, 28; LEGAL.md REG-14)."""
 
     PROCESSOR = "processor"
@@ -118,7 +119,7 @@ class RecipientRole(_Vocabulary):
     """Art. 4(9): a public authority receiving data under a legal duty."""
 
 
-class TransferMechanism(_Vocabulary):
+class TransferMechanism(ClosedVocabulary):
     """The Chapter V ground for a transfer outside the EEA (Art. 44-49; LEGAL.md REG-14)."""
 
     ADEQUACY = "adequacy"
@@ -131,7 +132,7 @@ class TransferMechanism(_Vocabulary):
     """Art. 49: a derogation for a specific situation."""
 
 
-class Trigger(_Vocabulary):
+class Trigger(ClosedVocabulary):
     """The event a retention period runs from (LEGAL.md RET-01, RET-08, RET-12).
 
     The period starts from when this event happened, never from when a row was written.
@@ -157,7 +158,7 @@ class Trigger(_Vocabulary):
     """A named event of the organisation's own (``event = "ticket_closed"``)."""
 
 
-class Anchor(_Vocabulary):
+class Anchor(ClosedVocabulary):
     """Where a period's count starts once the trigger date is known (LEGAL.md RET-01, DATE-05)."""
 
     NONE = "none"
@@ -170,7 +171,7 @@ class Anchor(_Vocabulary):
     """Count from the last day of the organisation's financial year containing the trigger."""
 
 
-class DisposalAction(_Vocabulary):
+class DisposalAction(ClosedVocabulary):
     """What happens to data once no purpose needs it (LEGAL.md RET-01, RET-09, REG-02)."""
 
     DELETE = "delete"
@@ -181,7 +182,7 @@ class DisposalAction(_Vocabulary):
     """Open a disposition review; nothing is disposed of until a reviewer approves."""
 
 
-class ProvisionRequirement(_Vocabulary):
+class ProvisionRequirement(ClosedVocabulary):
     """Whether the subject must provide the data, for the notice (Art. 13(2)(e); REG-16)."""
 
     STATUTORY = "statutory"
@@ -192,7 +193,7 @@ class ProvisionRequirement(_Vocabulary):
     """The subject may choose not to provide it."""
 
 
-class ConsentKind(_Vocabulary):
+class ConsentKind(ClosedVocabulary):
     """How strong a consent must be (Art. 4(11), 7, 9(2)(a))."""
 
     STANDARD = "standard"
@@ -201,7 +202,7 @@ class ConsentKind(_Vocabulary):
     """Explicit consent, required for special categories under Art. 9(2)(a)."""
 
 
-class ConsentChannel(_Vocabulary):
+class ConsentChannel(ClosedVocabulary):
     """Where consent is given or withdrawn; withdrawal must be as easy as giving (Art. 7(3))."""
 
     WEB_FORM = "web_form"
@@ -218,7 +219,7 @@ class ConsentChannel(_Vocabulary):
     """A signed paper form."""
 
 
-class EmailMarketingBasis(_Vocabulary):
+class EmailMarketingBasis(ClosedVocabulary):
     """The ground for e-mail direct marketing under Marknadsföringslag (2008:486) 19 § (CON-15)."""
 
     PRIOR_CONSENT = "prior_consent"
@@ -227,7 +228,7 @@ class EmailMarketingBasis(_Vocabulary):
     """Soft opt-in: an address obtained in a sale, for the organisation's own similar products."""
 
 
-class TrackerCategory(_Vocabulary):
+class TrackerCategory(ClosedVocabulary):
     """The category of a cookie or similar tracker (LEK 2022:482 9 kap. 28 §; CON-12)."""
 
     STRICTLY_NECESSARY = "strictly_necessary"
