@@ -123,12 +123,27 @@ def test_forward_migration(tmp_path, monkeypatch):
     monkeypatch.setattr(sqlite_module, "MIGRATIONS", (*MIGRATIONS, v2))
     monkeypatch.setattr(sqlite_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with SQLiteStore(path) as store:
-        assert store._conn.execute("SELECT max(version) FROM gdprkit_schema").fetchone()[0] == 2
+        version = store._conn.execute("SELECT max(version) FROM gdprkit_schema").fetchone()[0]
+        assert version == SCHEMA_VERSION + 1
         assert store._conn.execute("SELECT count(*) FROM extra").fetchone()[0] == 0
         assert len(store.records_of_subject("s1")) == 3
     monkeypatch.undo()
     with pytest.raises(SchemaError, match="newer"):
         SQLiteStore(path)
+
+
+def test_a_version_1_file_is_brought_forward_keeping_its_data(tmp_path, monkeypatch):
+    path = tmp_path / "v1.db"
+    monkeypatch.setattr(sqlite_module, "MIGRATIONS", MIGRATIONS[:1])
+    monkeypatch.setattr(sqlite_module, "SCHEMA_VERSION", 1)
+    make_db(path)
+    monkeypatch.undo()
+    with SQLiteStore(path) as store:
+        version = store._conn.execute("SELECT max(version) FROM gdprkit_schema").fetchone()[0]
+        assert version == SCHEMA_VERSION
+        assert len(store.records_of_subject("s1")) == 3
+        assert store.reviews(limit=10) == []
+        assert store.breaches() == []
 
 
 def test_corrupt_file_gives_a_gdprkit_error(tmp_path):

@@ -160,7 +160,33 @@ _V1 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+_V2 = (
+    """CREATE TABLE reviews (
+        id TEXT PRIMARY KEY,
+        record_id TEXT NOT NULL,
+        purpose_id TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        decided_at INTEGER,
+        decided_by TEXT,
+        justification TEXT,
+        keep_until INTEGER
+    )""",
+    "CREATE INDEX reviews_state ON reviews (state, created_at, id)",
+    """CREATE TABLE breaches (
+        id TEXT PRIMARY KEY,
+        aware_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        details TEXT NOT NULL
+    )""",
+    "CREATE INDEX disposals_executed ON disposals (executed_at, id)",
+    "CREATE INDEX links_live_purpose ON links (purpose_id, record_id) WHERE state = 'live'",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 """Forward migration steps; ``MIGRATIONS[n - 1]`` brings a database to version ``n``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -26,6 +26,7 @@ from gdprkit.storage.types import (
     AuditEntry,
     AuditSeal,
     BlindIndexEntry,
+    BreachRecord,
     Claim,
     ConsentEvent,
     DisposalRecord,
@@ -36,7 +37,10 @@ from gdprkit.storage.types import (
     PublishedText,
     PurposeLink,
     Record,
+    RecordCounts,
     RecordKind,
+    ReviewState,
+    ReviewTask,
     Subject,
     SubjectRequest,
 )
@@ -69,6 +73,8 @@ class _Tables:
     consent: list[ConsentEvent] = attrs.Factory(list)
     requests: dict[str, SubjectRequest] = attrs.Factory(dict)
     holds: dict[str, Hold] = attrs.Factory(dict)
+    reviews: dict[str, ReviewTask] = attrs.Factory(dict)
+    breaches: dict[str, BreachRecord] = attrs.Factory(dict)
     texts: dict[str, PublishedText] = attrs.Factory(dict)
     disposals: dict[str, DisposalRecord] = attrs.Factory(dict)
     audit: dict[int, AuditEntry] = attrs.Factory(dict)
@@ -240,6 +246,34 @@ class MemoryStore:
                 del self._t.links[key]
                 self._t.leases.pop(key, None)
 
+    def count_records(
+        self,
+        purpose_ids: Collection[str],
+        *,
+        created_from: dt.datetime | None = None,
+        created_until: dt.datetime | None = None,
+    ) -> RecordCounts:
+        """Count records with a live link to any of *purpose_ids*, and their subjects."""
+        start = _opt_instant(created_from, "count_records(created_from)")
+        end = _opt_instant(created_until, "count_records(created_until)")
+        wanted = set(purpose_ids)
+        with self._reading():
+            ids = {
+                k.record_id
+                for k, v in self._t.links.items()
+                if k.purpose_id in wanted and v.state is LinkState.LIVE
+            }
+            records = [
+                r
+                for r in (self._t.records[i] for i in ids)
+                if (start is None or r.created_at >= start) and (end is None or r.created_at < end)
+            ]
+            return RecordCounts(
+                subjects=len({r.subject_id for r in records}),
+                records=len(records),
+                referenced=sum(1 for r in records if r.kind is RecordKind.REFERENCED),
+            )
+
     def _record(self, record_id: str) -> Record:
         record = self._t.records.get(record_id)
         if record is None:
@@ -314,6 +348,24 @@ class MemoryStore:
             )
             return found[: max(limit, 0)]
 
+    def due_links(
+        self,
+        now: dt.datetime,
+        *,
+        after: PurposeLink | None = None,
+        limit: int,
+    ) -> list[PurposeLink]:
+        """Return up to *limit* due links after *after*, without claiming them."""
+        now = to_utc(now, what="due_links(now)")
+        with self._reading():
+            due = sorted(
+                (v for v in self._t.links.values() if _due(v, now, None)),
+                key=_due_order,
+            )
+            if after is not None:
+                due = [v for v in due if _due_order(v) > _due_order(after)]
+            return due[: max(limit, 0)]
+
     def count_due_links(self, now: dt.datetime, *, purpose_id: str | None = None) -> int:
         """Count live links with ``eligible_from <= now``."""
         now = to_utc(now, what="count_due_links(now)")
@@ -384,6 +436,14 @@ class MemoryStore:
                         self._t.leases[key] = (None, until)
                     else:
                         del self._t.leases[key]
+
+    def release_deferrals(self) -> int:
+        """Return every deferred link to the pool; return how many."""
+        with self.transaction():
+            deferred = [k for k, (holder, _) in self._t.leases.items() if holder is None]
+            for key in deferred:
+                del self._t.leases[key]
+            return len(deferred)
 
     # --- consent events ---------------------------------------------------------------
 
@@ -498,6 +558,71 @@ class MemoryStore:
                 key=lambda h: (h.created_at, h.id),
             )
 
+    # --- review tasks -----------------------------------------------------------------
+
+    def add_review(self, task: ReviewTask) -> None:
+        """Store a new review task."""
+        with self.transaction():
+            if task.id in self._t.reviews:
+                raise ConflictError("review id already exists")
+            self._t.reviews[task.id] = task
+
+    def get_review(self, review_id: str) -> ReviewTask | None:
+        """Return the task, or ``None``."""
+        with self._reading():
+            return self._t.reviews.get(review_id)
+
+    def update_review(self, task: ReviewTask) -> None:
+        """Write a decided task."""
+        with self.transaction():
+            if task.id not in self._t.reviews:
+                raise NotFoundError("no such review")
+            self._t.reviews[task.id] = task
+
+    def reviews(self, *, state: ReviewState | None = None, limit: int) -> list[ReviewTask]:
+        """Return up to *limit* tasks by ``(created_at, id)``."""
+        with self._reading():
+            found = sorted(
+                (t for t in self._t.reviews.values() if state is None or t.state == state),
+                key=lambda t: (t.created_at, t.id),
+            )
+            return found[: max(limit, 0)]
+
+    # --- breaches ---------------------------------------------------------------------
+
+    def add_breach(self, breach: BreachRecord) -> None:
+        """Register a breach."""
+        with self.transaction():
+            if breach.id in self._t.breaches:
+                raise ConflictError("breach id already exists")
+            self._t.breaches[breach.id] = breach
+
+    def get_breach(self, breach_id: str) -> BreachRecord | None:
+        """Return the breach, or ``None``."""
+        with self._reading():
+            return self._t.breaches.get(breach_id)
+
+    def update_breach(
+        self,
+        breach_id: str,
+        *,
+        state: str,
+        details: Mapping[str, Any],
+    ) -> BreachRecord:
+        """Set a breach's state and details; return it."""
+        with self.transaction():
+            breach = self._t.breaches.get(breach_id)
+            if breach is None:
+                raise NotFoundError("no such breach")
+            breach = attrs.evolve(breach, state=state, details=details)
+            self._t.breaches[breach_id] = breach
+            return breach
+
+    def breaches(self) -> list[BreachRecord]:
+        """Return every breach by ``(aware_at, id)``."""
+        with self._reading():
+            return sorted(self._t.breaches.values(), key=lambda b: (b.aware_at, b.id))
+
     # --- published texts --------------------------------------------------------------
 
     def publish_text(self, text: PublishedText) -> PublishedText:
@@ -531,6 +656,26 @@ class MemoryStore:
                 (d for d in self._t.disposals.values() if d.subject_id == subject_id),
                 key=lambda d: (d.executed_at, d.id),
             )
+
+    def disposals_executed(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        after: DisposalRecord | None = None,
+        limit: int,
+    ) -> list[DisposalRecord]:
+        """Return up to *limit* records executed in ``[start, end)`` by ``(executed_at, id)``."""
+        start = to_utc(start, what="disposals_executed(start)")
+        end = to_utc(end, what="disposals_executed(end)")
+        with self._reading():
+            found = sorted(
+                (d for d in self._t.disposals.values() if start <= d.executed_at < end),
+                key=lambda d: (d.executed_at, d.id),
+            )
+            if after is not None:
+                found = [d for d in found if (d.executed_at, d.id) > (after.executed_at, after.id)]
+            return found[: max(limit, 0)]
 
     # --- audit entries ----------------------------------------------------------------
 
@@ -664,6 +809,14 @@ def _due(link: PurposeLink, now: dt.datetime, purpose_id: str | None) -> bool:
         and link.eligible_from <= now
         and (purpose_id is None or link.purpose_id == purpose_id)
     )
+
+
+def _due_order(link: PurposeLink) -> tuple[dt.datetime | None, str, str]:
+    return (link.eligible_from, link.record_id, link.purpose_id)
+
+
+def _opt_instant(value: dt.datetime | None, what: str) -> dt.datetime | None:
+    return None if value is None else to_utc(value, what=what)
 
 
 def _awaiting(link: PurposeLink, purpose_id: str | None) -> bool:

@@ -1,8 +1,9 @@
 """The ``Store`` protocol: everything gdprkit keeps at run time, grouped by aggregate.
 
 One protocol per aggregate (subjects, records, purpose links and claims, consent
-events, subject requests, holds, published texts, disposal records, audit entries,
-wrapped keys) and :class:`Store`, which combines them with :meth:`Store.transaction`.
+events, subject requests, holds, review tasks, breaches, published texts, disposal
+records, audit entries, wrapped keys) and :class:`Store`, which combines them with
+:meth:`Store.transaction`.
 :class:`~gdprkit.storage.memory.MemoryStore` is the executable specification and
 :mod:`gdprkit.testing.conformance` the suite every backend must pass.
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         AuditEntry,
         AuditSeal,
         BlindIndexEntry,
+        BreachRecord,
         Claim,
         ConsentEvent,
         DisposalRecord,
@@ -46,18 +48,23 @@ if TYPE_CHECKING:
         PublishedText,
         PurposeLink,
         Record,
+        RecordCounts,
+        ReviewState,
+        ReviewTask,
         Subject,
         SubjectRequest,
     )
 
 __all__ = [
     "AuditStore",
+    "BreachStore",
     "ConsentStore",
     "DisposalStore",
     "HoldStore",
     "LinkStore",
     "RecordStore",
     "RequestStore",
+    "ReviewStore",
     "Store",
     "SubjectStore",
     "TextStore",
@@ -160,6 +167,20 @@ class RecordStore(Protocol):
         """
         ...
 
+    def count_records(
+        self,
+        purpose_ids: Collection[str],
+        *,
+        created_from: dt.datetime | None = None,
+        created_until: dt.datetime | None = None,
+    ) -> RecordCounts:
+        """Count the records with a live link to any of *purpose_ids*, and their subjects.
+
+        Optionally only records created in ``[created_from, created_until)``. Used to
+        size a breach from the systems it hit, without decrypting anything (Art. 33(3)(a)).
+        """
+        ...
+
 
 class LinkStore(Protocol):
     """**Protocol:** purpose links, the due-link queue and its claims.
@@ -229,6 +250,20 @@ class LinkStore(Protocol):
         """
         ...
 
+    def due_links(
+        self,
+        now: dt.datetime,
+        *,
+        after: PurposeLink | None = None,
+        limit: int,
+    ) -> list[PurposeLink]:
+        """Return up to *limit* due links, claimed or not, without claiming them (for plans).
+
+        Ordered by ``(eligible_from, record_id, purpose_id)``; pass the last link of the
+        previous page as *after*.
+        """
+        ...
+
     def count_due_links(self, now: dt.datetime, *, purpose_id: str | None = None) -> int:
         """Count live links with ``eligible_from <= now``, claimed or not (for plans)."""
         ...
@@ -276,6 +311,15 @@ class LinkStore(Protocol):
                 lease ended before it was completed (its links may have been taken
                 over: the worker must not assume it handled them alone).
             ValueError: *defer* is given without *defer_until*.
+        """
+        ...
+
+    def release_deferrals(self) -> int:
+        """Return every deferred link to the pool at once; return how many.
+
+        Called when what blocked them may have gone (a hold released, a review
+        decided), so overdue items are due at once (LEGAL.md RET-07). Links in a
+        running claim are not touched.
         """
         ...
 
@@ -367,6 +411,73 @@ class HoldStore(Protocol):
         ...
 
 
+class ReviewStore(Protocol):
+    """**Protocol:** disposition review tasks (LEGAL.md RET-09)."""
+
+    def add_review(self, task: ReviewTask) -> None:
+        """Store a new review task.
+
+        Raises:
+            ConflictError: the id exists.
+        """
+        ...
+
+    def get_review(self, review_id: str) -> ReviewTask | None:
+        """Return the task, or ``None``."""
+        ...
+
+    def update_review(self, task: ReviewTask) -> None:
+        """Write a decided task (state, decision fields).
+
+        Raises:
+            NotFoundError: no such task.
+        """
+        ...
+
+    def reviews(
+        self,
+        *,
+        state: ReviewState | None = None,
+        limit: int,
+    ) -> list[ReviewTask]:
+        """Return up to *limit* tasks (of one state, or all) by ``(created_at, id)``."""
+        ...
+
+
+class BreachStore(Protocol):
+    """**Protocol:** the register of personal-data breaches (Art. 33(5))."""
+
+    def add_breach(self, breach: BreachRecord) -> None:
+        """Register a breach.
+
+        Raises:
+            ConflictError: the id exists.
+        """
+        ...
+
+    def get_breach(self, breach_id: str) -> BreachRecord | None:
+        """Return the breach, or ``None``."""
+        ...
+
+    def update_breach(
+        self,
+        breach_id: str,
+        *,
+        state: str,
+        details: Mapping[str, Any],
+    ) -> BreachRecord:
+        """Set a breach's state and details; return it.
+
+        Raises:
+            NotFoundError: no such breach.
+        """
+        ...
+
+    def breaches(self) -> list[BreachRecord]:
+        """Return every breach by ``(aware_at, id)``."""
+        ...
+
+
 class TextStore(Protocol):
     """**Protocol:** notices and consent wordings exactly as published (Art. 7(1), 13, 14)."""
 
@@ -399,6 +510,21 @@ class DisposalStore(Protocol):
 
     def disposals_of_subject(self, subject_id: str) -> list[DisposalRecord]:
         """Return a subject's disposal records by ``(executed_at, id)``."""
+        ...
+
+    def disposals_executed(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        after: DisposalRecord | None = None,
+        limit: int,
+    ) -> list[DisposalRecord]:
+        """Return up to *limit* records executed in ``[start, end)`` by ``(executed_at, id)``.
+
+        Pass the last record of the previous page as *after*. Feeds the lateness report
+        (due against executed, LEGAL.md RET-11).
+        """
         ...
 
 
@@ -434,6 +560,8 @@ class Store(
     ConsentStore,
     RequestStore,
     HoldStore,
+    ReviewStore,
+    BreachStore,
     TextStore,
     DisposalStore,
     AuditStore,

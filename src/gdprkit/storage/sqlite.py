@@ -49,6 +49,7 @@ from gdprkit.storage.types import (
     AuditEntry,
     AuditSeal,
     BlindIndexEntry,
+    BreachRecord,
     Claim,
     ConsentEvent,
     DisposalRecord,
@@ -58,7 +59,10 @@ from gdprkit.storage.types import (
     PublishedText,
     PurposeLink,
     Record,
+    RecordCounts,
     RecordKind,
+    ReviewState,
+    ReviewTask,
     Subject,
     SubjectRequest,
     canonical_json,
@@ -492,6 +496,31 @@ class SQLiteStore:
             self._record_kind(record_id)
             self._run("DELETE FROM records WHERE id = ?", (record_id,))
 
+    def count_records(
+        self,
+        purpose_ids: Collection[str],
+        *,
+        created_from: dt.datetime | None = None,
+        created_until: dt.datetime | None = None,
+    ) -> RecordCounts:
+        """Count records with a live link to any of *purpose_ids*, and their subjects."""
+        wanted = sorted(set(purpose_ids))
+        if not wanted:
+            return RecordCounts(subjects=0, records=0, referenced=0)
+        marks = ", ".join("?" * len(wanted))
+        start = _opt_us(created_from, "count_records(created_from)")
+        end = _opt_us(created_until, "count_records(created_until)")
+        with self._tx(write=False):
+            row = self._one(
+                "SELECT count(DISTINCT r.subject_id), count(*), "  # noqa: S608 - placeholders only
+                "coalesce(sum(r.kind = 'referenced'), 0) FROM records r "
+                "WHERE r.id IN (SELECT record_id FROM links "
+                f"WHERE state = 'live' AND purpose_id IN ({marks})) "
+                "AND (? IS NULL OR r.created_at >= ?) AND (? IS NULL OR r.created_at < ?)",
+                (*wanted, start, start, end, end),
+            )
+        return RecordCounts(subjects=int(row[0]), records=int(row[1]), referenced=int(row[2]))
+
     # --- purpose links and claims -----------------------------------------------------
 
     _LINK_COLUMNS = (
@@ -609,6 +638,34 @@ class SQLiteStore:
             (_us(created_before, "links_awaiting_trigger(created_before)"), max(limit, 0)),
         )
 
+    def due_links(
+        self,
+        now: dt.datetime,
+        *,
+        after: PurposeLink | None = None,
+        limit: int,
+    ) -> list[PurposeLink]:
+        """Return up to *limit* due links after *after*, without claiming them."""
+        now_us = _us(now, "due_links(now)")
+        if after is None:
+            return self._links(
+                "WHERE state = 'live' AND eligible_from <= ? "
+                "ORDER BY eligible_from, record_id, purpose_id LIMIT ?",
+                (now_us, max(limit, 0)),
+            )
+        return self._links(
+            "WHERE state = 'live' AND eligible_from <= ? "
+            "AND (eligible_from, record_id, purpose_id) > (?, ?, ?) "
+            "ORDER BY eligible_from, record_id, purpose_id LIMIT ?",
+            (
+                now_us,
+                _opt_us(after.eligible_from, "due_links(after)"),
+                after.record_id,
+                after.purpose_id,
+                max(limit, 0),
+            ),
+        )
+
     def count_due_links(self, now: dt.datetime, *, purpose_id: str | None = None) -> int:
         """Count live links with ``eligible_from <= now``."""
         with self._tx(write=False):
@@ -697,6 +754,15 @@ class SQLiteStore:
                 "UPDATE links SET claim_id = NULL, lease_until = NULL WHERE claim_id = ?",
                 (claim_id,),
             )
+
+    def release_deferrals(self) -> int:
+        """Return every deferred link to the pool; return how many."""
+        with self._tx(write=True):
+            cur = self._run(
+                "UPDATE links SET lease_until = NULL "
+                "WHERE claim_id IS NULL AND lease_until IS NOT NULL"
+            )
+            return cur.rowcount
 
     # --- consent events ---------------------------------------------------------------
 
@@ -896,6 +962,155 @@ class SQLiteStore:
             )
         return [self._hold_of(r) for r in rows]
 
+    # --- review tasks -----------------------------------------------------------------
+
+    _REVIEW_COLUMNS = (
+        "id, record_id, purpose_id, subject_id, due_at, created_at, state, decided_at, "
+        "decided_by, justification, keep_until"
+    )
+
+    @staticmethod
+    def _review_of(row: Any) -> ReviewTask:  # noqa: ANN401 - a row
+        return ReviewTask(
+            id=row[0],
+            record_id=row[1],
+            purpose_id=row[2],
+            subject_id=row[3],
+            due_at=_dt(row[4]),
+            created_at=_dt(row[5]),
+            state=row[6],
+            decided_at=_opt_dt(row[7]),
+            decided_by=row[8],
+            justification=row[9],
+            keep_until=_opt_dt(row[10]),
+        )
+
+    @staticmethod
+    def _review_values(task: ReviewTask) -> tuple[Any, ...]:
+        return (
+            task.state.value,
+            _opt_us(task.decided_at, "ReviewTask.decided_at"),
+            task.decided_by,
+            task.justification,
+            _opt_us(task.keep_until, "ReviewTask.keep_until"),
+        )
+
+    def add_review(self, task: ReviewTask) -> None:
+        """Store a new review task."""
+        with self._tx(write=True):
+            if self._exists("SELECT 1 FROM reviews WHERE id = ?", (task.id,)):
+                raise ConflictError("review id already exists")
+            self._run(
+                f"INSERT INTO reviews ({self._REVIEW_COLUMNS}) "  # noqa: S608 - constant columns
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    task.id,
+                    task.record_id,
+                    task.purpose_id,
+                    task.subject_id,
+                    _us(task.due_at, "ReviewTask.due_at"),
+                    _us(task.created_at, "ReviewTask.created_at"),
+                    *self._review_values(task),
+                ),
+            )
+
+    def get_review(self, review_id: str) -> ReviewTask | None:
+        """Return the task, or ``None``."""
+        with self._tx(write=False):
+            row = self._one(
+                f"SELECT {self._REVIEW_COLUMNS} FROM reviews WHERE id = ?",  # noqa: S608 - constant columns
+                (review_id,),
+            )
+        return None if row is None else self._review_of(row)
+
+    def update_review(self, task: ReviewTask) -> None:
+        """Write a decided task."""
+        with self._tx(write=True):
+            cur = self._run(
+                "UPDATE reviews SET state = ?, decided_at = ?, decided_by = ?, "
+                "justification = ?, keep_until = ? WHERE id = ?",
+                (*self._review_values(task), task.id),
+            )
+            if cur.rowcount == 0:
+                raise NotFoundError("no such review")
+
+    def reviews(self, *, state: ReviewState | None = None, limit: int) -> list[ReviewTask]:
+        """Return up to *limit* tasks by ``(created_at, id)``."""
+        state_text = None if state is None else ReviewState(state).value
+        with self._tx(write=False):
+            rows = self._all(
+                f"SELECT {self._REVIEW_COLUMNS} FROM reviews WHERE (? IS NULL OR state = ?) "  # noqa: S608 - constant columns
+                "ORDER BY created_at, id LIMIT ?",
+                (state_text, state_text, max(limit, 0)),
+            )
+        return [self._review_of(r) for r in rows]
+
+    # --- breaches ---------------------------------------------------------------------
+
+    _BREACH_COLUMNS = "id, aware_at, created_at, state, details"
+
+    @staticmethod
+    def _breach_of(row: Any) -> BreachRecord:  # noqa: ANN401 - a row
+        return BreachRecord(
+            id=row[0],
+            aware_at=_dt(row[1]),
+            created_at=_dt(row[2]),
+            state=row[3],
+            details=json.loads(row[4]),
+        )
+
+    def add_breach(self, breach: BreachRecord) -> None:
+        """Register a breach."""
+        with self._tx(write=True):
+            if self._exists("SELECT 1 FROM breaches WHERE id = ?", (breach.id,)):
+                raise ConflictError("breach id already exists")
+            self._run(
+                f"INSERT INTO breaches ({self._BREACH_COLUMNS}) VALUES (?, ?, ?, ?, ?)",  # noqa: S608 - constant columns
+                (
+                    breach.id,
+                    _us(breach.aware_at, "BreachRecord.aware_at"),
+                    _us(breach.created_at, "BreachRecord.created_at"),
+                    breach.state,
+                    _json(breach.details),
+                ),
+            )
+
+    def get_breach(self, breach_id: str) -> BreachRecord | None:
+        """Return the breach, or ``None``."""
+        with self._tx(write=False):
+            row = self._one(
+                f"SELECT {self._BREACH_COLUMNS} FROM breaches WHERE id = ?",  # noqa: S608 - constant columns
+                (breach_id,),
+            )
+        return None if row is None else self._breach_of(row)
+
+    def update_breach(
+        self,
+        breach_id: str,
+        *,
+        state: str,
+        details: Mapping[str, Any],
+    ) -> BreachRecord:
+        """Set a breach's state and details; return it."""
+        with self._tx(write=True):
+            old = self.get_breach(breach_id)
+            if old is None:
+                raise NotFoundError("no such breach")
+            new = attrs.evolve(old, state=state, details=details)
+            self._run(
+                "UPDATE breaches SET state = ?, details = ? WHERE id = ?",
+                (new.state, _json(new.details), breach_id),
+            )
+            return new
+
+    def breaches(self) -> list[BreachRecord]:
+        """Return every breach by ``(aware_at, id)``."""
+        with self._tx(write=False):
+            rows = self._all(
+                f"SELECT {self._BREACH_COLUMNS} FROM breaches ORDER BY aware_at, id"  # noqa: S608 - constant columns
+            )
+        return [self._breach_of(r) for r in rows]
+
     # --- published texts --------------------------------------------------------------
 
     def publish_text(self, text: PublishedText) -> PublishedText:
@@ -992,6 +1207,29 @@ class SQLiteStore:
                 f"SELECT {self._DISPOSAL_COLUMNS} FROM disposals WHERE subject_id = ? "  # noqa: S608 - constant columns
                 "ORDER BY executed_at, id",
                 (subject_id,),
+            )
+        return [self._disposal_of(r) for r in rows]
+
+    def disposals_executed(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        after: DisposalRecord | None = None,
+        limit: int,
+    ) -> list[DisposalRecord]:
+        """Return up to *limit* records executed in ``[start, end)`` by ``(executed_at, id)``."""
+        start_us = _us(start, "disposals_executed(start)")
+        end_us = _us(end, "disposals_executed(end)")
+        after_us = None if after is None else _us(after.executed_at, "disposals_executed(after)")
+        after_id = None if after is None else after.id
+        with self._tx(write=False):
+            rows = self._all(
+                f"SELECT {self._DISPOSAL_COLUMNS} FROM disposals "  # noqa: S608 - constant columns
+                "WHERE executed_at >= ? AND executed_at < ? "
+                "AND (? IS NULL OR (executed_at, id) > (?, ?)) "
+                "ORDER BY executed_at, id LIMIT ?",
+                (start_us, end_us, after_us, after_us, after_id, max(limit, 0)),
             )
         return [self._disposal_of(r) for r in rows]
 

@@ -32,6 +32,7 @@ __all__ = [
     "AuditEntry",
     "AuditSeal",
     "BlindIndexEntry",
+    "BreachRecord",
     "Claim",
     "ConsentAction",
     "ConsentEvent",
@@ -43,7 +44,10 @@ __all__ = [
     "PublishedText",
     "PurposeLink",
     "Record",
+    "RecordCounts",
     "RecordKind",
+    "ReviewState",
+    "ReviewTask",
     "Subject",
     "SubjectRequest",
     "canonical_json",
@@ -476,6 +480,91 @@ class DisposalRecord:
             "fields_removed": list(self.fields_removed),
         }
         return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+@attrs.frozen(kw_only=True)
+class RecordCounts:
+    """How many people and records a set of purposes holds, counted without decrypting.
+
+    Attributes:
+        subjects: Distinct data subjects with at least one such record.
+        records: Records with a live link to one of the purposes.
+        referenced: How many of those records are referenced (values held by the
+            embedding service, so gdprkit cannot vouch for their encryption).
+    """
+
+    subjects: int
+    records: int
+    referenced: int
+
+
+class ReviewState(enum.StrEnum):
+    """Where a disposition review stands (LEGAL.md RET-09)."""
+
+    PENDING = "pending"
+    """Waiting for a reviewer; nothing is disposed of."""
+    APPROVED = "approved"
+    """The reviewer approved disposal; the next sweep disposes."""
+    EXTENDED = "extended"
+    """The reviewer kept the data longer, with a justification and a new date."""
+
+
+@attrs.frozen(kw_only=True)
+class ReviewTask:
+    """A disposition review opened when a ``review`` rule's period ends (RET-09).
+
+    Attributes:
+        id: Made by the engine from the link and its due instant.
+        record_id: The record under review.
+        purpose_id: The purpose whose rule asked for review.
+        subject_id: The record's subject.
+        due_at: When the rule's period ended, UTC.
+        created_at: When the task was opened, UTC.
+        state: Pending, approved or extended.
+        decided_at: When the reviewer decided, UTC.
+        decided_by: Who decided.
+        justification: Why, without personal data.
+        keep_until: For an extension, the new first instant disposal is allowed.
+    """
+
+    id: str
+    record_id: str
+    purpose_id: str
+    subject_id: str
+    due_at: dt.datetime = attrs.field(converter=_utc)
+    created_at: dt.datetime = attrs.field(converter=_utc)
+    state: ReviewState = attrs.field(default=ReviewState.PENDING, converter=ReviewState)
+    decided_at: dt.datetime | None = attrs.field(default=None, converter=_opt_utc)
+    decided_by: str | None = None
+    justification: str | None = None
+    keep_until: dt.datetime | None = attrs.field(default=None, converter=_opt_utc)
+
+    def __attrs_post_init__(self) -> None:
+        decided = self.state is not ReviewState.PENDING
+        if decided != (self.decided_at is not None):
+            raise ValueError("decided_at is set exactly when the review is decided")
+        if (self.state is ReviewState.EXTENDED) != (self.keep_until is not None):
+            raise ValueError("keep_until is set exactly when the review extended retention")
+
+
+@attrs.frozen(kw_only=True)
+class BreachRecord:
+    """A personal-data breach in the register (Art. 33(5)); the breaches module gives it meaning.
+
+    Attributes:
+        id: Chosen by the caller.
+        aware_at: When the controller became aware, UTC: the Art. 33(1) clock starts here.
+        created_at: When it was registered, UTC.
+        state: Where it stands (the breaches module's vocabulary).
+        details: JSON-able facts, effects, decisions and notifications; no personal
+            data beyond what the law requires.
+    """
+
+    id: str
+    aware_at: dt.datetime = attrs.field(converter=_utc)
+    created_at: dt.datetime = attrs.field(converter=_utc)
+    state: str
+    details: dict[str, Any] = attrs.field(factory=dict, converter=jsonable, hash=False)
 
 
 # --- audit ----------------------------------------------------------------------------

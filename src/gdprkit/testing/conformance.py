@@ -54,6 +54,7 @@ from gdprkit.storage.types import (
     AuditEntry,
     AuditSeal,
     BlindIndexEntry,
+    BreachRecord,
     ConsentEvent,
     DisposalRecord,
     Hold,
@@ -63,7 +64,10 @@ from gdprkit.storage.types import (
     PublishedText,
     PurposeLink,
     Record,
+    RecordCounts,
     RecordKind,
+    ReviewState,
+    ReviewTask,
     Subject,
     SubjectRequest,
 )
@@ -588,6 +592,66 @@ class StoreConformance:
         back = store.claim_due(later, worker="w", limit=5, lease_until=later + _HOUR)
         assert [x.key for x in back.links] == keys
 
+    def test_release_deferrals_returns_deferred_links_at_once(self, store: Store) -> None:
+        keys = _due_links(store, 3)
+        claim = store.claim_due(T0, worker="w", limit=2, lease_until=T0 + _HOUR)
+        store.complete_claim(
+            claim.id, worker="w", now=T0, defer=[keys[0]], defer_until=T0 + 24 * _HOUR
+        )
+        running = store.claim_due(T0, worker="w2", limit=5, lease_until=T0 + _HOUR)
+        assert [x.key for x in running.links] == keys[1:]
+        assert store.release_deferrals() == 1
+        assert store.release_deferrals() == 0
+        back = store.claim_due(T0, worker="w3", limit=5, lease_until=T0 + _HOUR)
+        assert [x.key for x in back.links] == [keys[0]]
+
+    def test_due_links_pages_without_claiming(self, store: Store) -> None:
+        keys = _due_links(store, 5)
+        store.add_link(_link("r000", "p2", eligible_from=T0 + _HOUR))
+        first = store.due_links(T0, limit=2)
+        assert [x.key for x in first] == keys[:2]
+        rest = store.due_links(T0, after=first[-1], limit=10)
+        assert [x.key for x in rest] == keys[2:]
+        assert store.due_links(T0, limit=0) == []
+        claim = store.claim_due(T0, worker="w", limit=10, lease_until=T0 + _HOUR)
+        assert len(claim.links) == 5
+        assert [x.key for x in store.due_links(T0 + _HOUR, limit=10)][-1] == LinkKey(
+            record_id="r000", purpose_id="p2"
+        )
+        with pytest.raises(NaiveDatetimeError):
+            store.due_links(T0.replace(tzinfo=None), limit=1)
+
+    def test_count_records_by_purpose_and_creation(self, store: Store) -> None:
+        _subject(store, "s1")
+        _subject(store, "s2")
+        _record(store, "r1", "s1")
+        _record(store, "r2", "s1", at=T0 + _HOUR)
+        _record(store, "r3", "s2", at=T0 + 2 * _HOUR)
+        store.add_record(
+            Record(
+                id="x1",
+                subject_id="s2",
+                kind=RecordKind.REFERENCED,
+                created_at=T0,
+                external_ref="crm:1",
+            )
+        )
+        for record_id, purpose in (("r1", "p1"), ("r1", "p2"), ("r2", "p2"), ("r3", "p1")):
+            store.add_link(_link(record_id, purpose))
+        store.add_link(_link("x1", "p1"))
+        ended = attrs.evolve(_link("r3", "p1"), state=LinkState.ENDED, ended_at=T0)
+        store.update_link(ended)
+        assert store.count_records(["p1", "p2"]) == RecordCounts(
+            subjects=2, records=3, referenced=1
+        )
+        assert store.count_records(["p2"]) == RecordCounts(subjects=1, records=2, referenced=0)
+        assert store.count_records(
+            ["p1", "p2"], created_from=T0 + _HOUR, created_until=T0 + 2 * _HOUR
+        ) == RecordCounts(subjects=1, records=1, referenced=0)
+        assert store.count_records([]) == RecordCounts(subjects=0, records=0, referenced=0)
+        with pytest.raises(NaiveDatetimeError):
+            store.count_records(["p1"], created_from=T0.replace(tzinfo=None))
+
     def test_claim_arguments(self, store: Store) -> None:
         with pytest.raises(ValueError, match="lease_until"):
             store.claim_due(T0, worker="w", limit=1, lease_until=T0)
@@ -684,6 +748,54 @@ class StoreConformance:
         with pytest.raises(NotFoundError):
             store.release_hold("nope", at=T0)
 
+    def test_reviews(self, store: Store) -> None:
+        task = ReviewTask(
+            id="v1",
+            record_id="r1",
+            purpose_id="p1",
+            subject_id="s1",
+            due_at=T0,
+            created_at=T0 + _HOUR,
+        )
+        store.add_review(task)
+        store.add_review(attrs.evolve(task, id="v0", created_at=T0 + 2 * _HOUR))
+        with pytest.raises(ConflictError):
+            store.add_review(task)
+        assert store.get_review("v1") == task
+        assert store.get_review("nope") is None
+        decided = attrs.evolve(
+            task,
+            state=ReviewState.EXTENDED,
+            decided_at=T0 + 3 * _HOUR,
+            decided_by="dpo",
+            justification="litigation expected",
+            keep_until=T0 + 100 * _HOUR,
+        )
+        store.update_review(decided)
+        assert store.get_review("v1") == decided
+        assert [t.id for t in store.reviews(limit=10)] == ["v1", "v0"]
+        assert [t.id for t in store.reviews(state=ReviewState.PENDING, limit=10)] == ["v0"]
+        assert store.reviews(limit=1)[0].id == "v1"
+        with pytest.raises(NotFoundError):
+            store.update_review(attrs.evolve(decided, id="nope"))
+
+    def test_breaches(self, store: Store) -> None:
+        breach = BreachRecord(
+            id="b1", aware_at=T0 + _HOUR, created_at=T0 + _HOUR, state="open", details={"n": 1}
+        )
+        store.add_breach(breach)
+        store.add_breach(attrs.evolve(breach, id="b0", aware_at=T0.astimezone(_CEST)))
+        with pytest.raises(ConflictError):
+            store.add_breach(breach)
+        assert store.get_breach("b1") == breach
+        assert store.get_breach("nope") is None
+        updated = store.update_breach("b1", state="notified", details={"n": 2, "ids": ("a",)})
+        assert updated == attrs.evolve(breach, state="notified", details={"n": 2, "ids": ["a"]})
+        assert store.get_breach("b1") == updated
+        assert [b.id for b in store.breaches()] == ["b0", "b1"]
+        with pytest.raises(NotFoundError):
+            store.update_breach("nope", state="x", details={})
+
     def test_published_texts_are_idempotent(self, store: Store) -> None:
         text = PublishedText.of(
             "Vi behandlar … data", kind="notice", language="sv", published_at=T0
@@ -713,6 +825,12 @@ class StoreConformance:
         assert store.get_disposal("d1") == record
         assert store.get_disposal("d1").digest() == record.digest()  # type: ignore[union-attr]
         assert [d.id for d in store.disposals_of_subject("s1")] == ["d1", "d0"]
+        store.add_disposal(attrs.evolve(record, id="d2", executed_at=T0 + _HOUR))
+        window = store.disposals_executed(T0, T0 + 2 * _HOUR, limit=10)
+        assert [d.id for d in window] == ["d1", "d2"]
+        page = store.disposals_executed(T0, T0 + 3 * _HOUR, after=window[0], limit=1)
+        assert [d.id for d in page] == ["d2"]
+        assert store.disposals_executed(T0 + 3 * _HOUR, T0 + 4 * _HOUR, limit=10) == []
 
     # --- audit ------------------------------------------------------------------------
 
