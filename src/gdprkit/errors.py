@@ -16,6 +16,8 @@ The tree::
     │   ├── NonexistentLocalTimeError         skipped by a DST change (DATE-08)
     │   └── AmbiguousLocalTimeError           repeated by a DST change, no fold (DATE-08)
     ├── DeadlineError (ValueError)            a request deadline rule was broken (DSR-03)
+    ├── InvalidInputError (ValueError)        an argument gdprkit cannot use (type, empty id, …)
+    ├── NotDeclaredError (ValueError)         data or a use the policy does not declare (Art. 5(1))
     ├── AccessDenied (PermissionError)        a read the policy does not allow (Art. 5(1)(b), 32(4))
     ├── ConsentError (ValueError)             a consent that does not count (Art. 4(11), 7)
     ├── NotFoundError (LookupError)           an id that does not exist
@@ -49,10 +51,12 @@ __all__ = [
     "DeadlineError",
     "DocumentError",
     "GdprKitError",
+    "InvalidInputError",
     "KeyProviderError",
     "MissingExtraError",
     "NaiveDatetimeError",
     "NonexistentLocalTimeError",
+    "NotDeclaredError",
     "NotFoundError",
     "PolicyError",
     "PolicyFileError",
@@ -143,6 +147,19 @@ class AmbiguousLocalTimeError(TimeError):
 
 class DeadlineError(GdprKitError, ValueError):
     """A request-deadline rule was broken, e.g. a second extension (Art. 12(3))."""
+
+
+class InvalidInputError(GdprKitError, ValueError):
+    """An argument gdprkit cannot use: a wrong type, an empty id, an unknown event name."""
+
+
+class NotDeclaredError(GdprKitError, ValueError):
+    """Data or a use the policy does not declare, refused before anything is stored.
+
+    A category no purpose of the record declares (data minimisation, Art. 5(1)(c)), or
+    a further purpose the policy does not allow for data collected for another one
+    (purpose limitation, Art. 5(1)(b), 6(4); LEGAL.md REG-03).
+    """
 
 
 class AccessDenied(GdprKitError, PermissionError):  # noqa: N818 - the name states the outcome

@@ -1,0 +1,748 @@
+"""The retention engine: disposes of each field once no purpose needs it any more.
+
+Each purpose link carries its stored ``eligible_from`` (see
+:mod:`gdprkit.retention.schedule`), so finding what is due is an indexed range query
+whose cost grows with what is due, not with what is stored. A sweep then, per due
+link and never before its date (LEGAL.md RET-11):
+
+1. skips it while a legal hold covers it (RET-07, Art. 17(3)(e), 18(1)(c)): the link
+   is deferred, the retention clock does not move, and releasing the hold returns it
+   at once;
+2. for a ``review`` rule, opens a disposition review and disposes only after a
+   reviewer approves (RET-09);
+3. ends the link, removes the fields no remaining live link declares (data
+   minimisation, Art. 5(1)(c), (e); CON-08), and disposes of the record when no live
+   link remains (delete, or anonymise where the rule says so);
+4. shreds the subject's keys once nothing of theirs remains (Art. 17; crypto-shredding),
+   and removes their blind-index entries and subject row.
+
+Every disposal leaves a :class:`~gdprkit.storage.types.DisposalRecord` (proof of
+disposition without personal data, Art. 5(2)), and each batch one audit entry that
+covers the batch's disposal records by hash. A batch is one transaction: a worker
+killed mid-batch leaves nothing half-done, and its lease returns the links to the
+pool for the next sweep; so sweeps are idempotent and resumable, and memory is
+bounded by the batch size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+import socket
+import statistics
+import uuid
+from typing import TYPE_CHECKING
+
+import attrs
+
+from gdprkit._args import instant, require_id
+from gdprkit.errors import ConflictError, InvalidInputError, NotFoundError
+from gdprkit.legaltime.explain import describe_rule
+from gdprkit.policy.vocab import DisposalAction, LegalBasis
+from gdprkit.retention.schedule import CONSENT_WITHDRAWN
+from gdprkit.storage.types import (
+    DisposalRecord,
+    Hold,
+    HoldScope,
+    LinkKey,
+    LinkState,
+    PurposeLink,
+    Record,
+    RecordKind,
+    ReviewState,
+    ReviewTask,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from gdprkit.audit import AuditLog
+    from gdprkit.clock import Clock
+    from gdprkit.crypto import Keyring
+    from gdprkit.policy.model import Policy, Purpose
+    from gdprkit.storage.protocol import Store
+
+__all__ = [
+    "AwaitingTrigger",
+    "Effect",
+    "LatenessReport",
+    "Plan",
+    "PlannedItem",
+    "RetentionEngine",
+    "SweepProgress",
+    "SweepReport",
+]
+
+_UNKNOWN_PURPOSE = "purpose no longer declared"
+
+
+class Effect(enum.StrEnum):
+    """What a sweep does (or would do) with one due link."""
+
+    END_LINK = "end_link"
+    """The purpose lets go; every field is still needed by another live purpose."""
+    REMOVE_FIELDS = "remove_fields"
+    """The purpose lets go and the fields only it declared are removed."""
+    DISPOSE_RECORD = "dispose_record"
+    """No live purpose remains: the record is deleted or anonymised."""
+    REVIEW = "review"
+    """The rule asks for a disposition review; nothing goes until approved (RET-09)."""
+    BLOCKED = "blocked"
+    """A legal hold covers it (RET-07), processing is restricted (Art. 18), or a
+    referenced record awaits its handler."""
+
+
+@attrs.frozen(kw_only=True)
+class PlannedItem:
+    """One due link in a plan: what would happen and why (RET-10, RET-11).
+
+    Attributes:
+        record_id: The record.
+        subject_id: Its subject.
+        purpose_id: The purpose letting go.
+        eligible_from: When it became due (UTC).
+        reason: ``"retention"`` or ``"consent withdrawn"``.
+        rule: The retention rule in words, when the rule decided.
+        trigger: The trigger event name the date runs from.
+        trigger_at: When that event happened (UTC).
+        effect: What the sweep does.
+        action: For a record disposal: ``delete`` or ``anonymise``.
+        fields: The category ids that would be removed.
+        hold_ids: The holds that block it.
+        review_id: The review task, for a ``review`` rule.
+    """
+
+    record_id: str
+    subject_id: str
+    purpose_id: str
+    eligible_from: dt.datetime
+    reason: str
+    rule: str | None
+    trigger: str | None
+    trigger_at: dt.datetime | None
+    effect: Effect
+    action: str | None = None
+    fields: tuple[str, ...] = ()
+    hold_ids: tuple[str, ...] = ()
+    review_id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """A dry run: what a sweep at ``at`` would dispose of, and what holds block.
+
+    Attributes:
+        at: The instant planned for (UTC).
+        due: How many links are due in all.
+        items: Up to the requested number of them, oldest first.
+    """
+
+    at: dt.datetime
+    due: int
+    items: tuple[PlannedItem, ...]
+
+    @property
+    def truncated(self) -> bool:
+        """Whether more links are due than are listed."""
+        return self.due > len(self.items)
+
+    @property
+    def blocked(self) -> tuple[PlannedItem, ...]:
+        """The listed items a hold (or a missing handler) blocks."""
+        return tuple(i for i in self.items if i.effect is Effect.BLOCKED)
+
+
+@attrs.frozen(kw_only=True)
+class SweepProgress:
+    """Where a running sweep stands, passed to the progress callback after each batch.
+
+    Attributes:
+        batches: Batches committed so far.
+        links: Due links handled so far (ended, deferred or sent to review).
+        due_at_start: How many links were due when the sweep started.
+    """
+
+    batches: int
+    links: int
+    due_at_start: int
+
+
+@attrs.frozen(kw_only=True)
+class SweepReport:
+    """What a sweep did.
+
+    Attributes:
+        batches: Batches committed.
+        links_ended: Links ended.
+        fields_removed: Fields removed from records that stay.
+        records_disposed: Records deleted or anonymised.
+        subjects_shredded: Subjects whose keys were destroyed as nothing of theirs remained.
+        deferred: Links a hold blocked (or awaiting a handler), left for a later sweep.
+        reviews_opened: Review tasks opened (RET-09).
+        awaiting_review: Links whose review is still pending.
+        disposal_ids: Ids of the disposal records written (the last 1,000 at most).
+        max_lateness: The longest time between a link's ``eligible_from`` and its end.
+    """
+
+    batches: int = 0
+    links_ended: int = 0
+    fields_removed: int = 0
+    records_disposed: int = 0
+    subjects_shredded: int = 0
+    deferred: int = 0
+    reviews_opened: int = 0
+    awaiting_review: int = 0
+    disposal_ids: tuple[str, ...] = ()
+    max_lateness: dt.timedelta | None = None
+
+
+@attrs.frozen(kw_only=True)
+class AwaitingTrigger:
+    """A link whose retention clock never started: a storage-limitation risk (RET-08).
+
+    Attributes:
+        record_id: The record.
+        purpose_id: The purpose.
+        event: The trigger event it waits for, or ``None`` without a retention rule.
+        created_at: When the link was made (UTC).
+        waiting: How long it has waited at the report's instant.
+    """
+
+    record_id: str
+    purpose_id: str
+    event: str | None
+    created_at: dt.datetime
+    waiting: dt.timedelta
+
+
+@attrs.frozen(kw_only=True)
+class LatenessReport:
+    """Due against executed for disposals in a window (RET-11: lateness is reported).
+
+    Attributes:
+        start: The window's start (UTC).
+        end: Its end, exclusive (UTC).
+        disposals: Disposal records executed in the window.
+        late: How many were executed more than ``tolerance`` after they were due.
+        tolerance: What counts as on time.
+        median: The median of executed minus due, or ``None`` without disposals.
+        maximum: The largest, or ``None``.
+    """
+
+    start: dt.datetime
+    end: dt.datetime
+    disposals: int
+    late: int
+    tolerance: dt.timedelta
+    median: dt.timedelta | None
+    maximum: dt.timedelta | None
+
+
+@attrs.frozen
+class _Assessment:
+    effect: Effect
+    reason: str
+    action: str | None
+    fields: tuple[str, ...]
+    hold_ids: tuple[str, ...] = ()
+    review_id: str | None = None
+
+
+def _covers(hold: Hold, record: Record, purpose_id: str, removed: Iterable[str]) -> bool:
+    if hold.scope is HoldScope.SUBJECT:
+        return hold.scope_value == record.subject_id
+    if hold.scope is HoldScope.RECORD:
+        return hold.scope_value == record.id
+    if hold.scope is HoldScope.PURPOSE:
+        return hold.scope_value == purpose_id
+    return hold.scope_value in removed
+
+
+def _review_id(link: PurposeLink) -> str:
+    assert link.eligible_from is not None  # noqa: S101 - only due links are reviewed
+    stamp = int(link.eligible_from.timestamp() * 1_000_000)
+    return f"review:{link.record_id}:{link.purpose_id}:{stamp}"
+
+
+def _default_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class RetentionEngine:
+    """Plans and runs retention sweeps, and keeps the review queue (Art. 5(1)(e)).
+
+    Args:
+        policy: The purposes, their retention rules and categories.
+        store: Where records, links, holds and disposal records live.
+        keyring: Destroys a subject's keys once nothing of theirs remains.
+        audit: Receives one entry per batch and per review decision.
+        clock: The source of "now".
+        worker: This sweeper's name in claims and audit entries (host, pid and a
+            random suffix by default).
+        lease: How long a claimed batch belongs to this worker; a worker that dies
+            lets it run out and another worker takes the links over.
+        recheck: How long a link blocked by a hold or awaiting review stays out of
+            the pool before it is looked at again; releasing a hold or deciding a
+            review returns such links at once.
+    """
+
+    def __init__(
+        self,
+        *,
+        policy: Policy,
+        store: Store,
+        keyring: Keyring,
+        audit: AuditLog,
+        clock: Clock,
+        worker: str | None = None,
+        lease: dt.timedelta = dt.timedelta(minutes=10),
+        recheck: dt.timedelta = dt.timedelta(days=1),
+    ) -> None:
+        if lease <= dt.timedelta(0) or recheck <= dt.timedelta(0):
+            raise InvalidInputError("lease and recheck must be positive")
+        self._policy = policy
+        self._store = store
+        self._keyring = keyring
+        self._audit = audit
+        self._clock = clock
+        self._worker = require_id(worker, "worker") if worker is not None else _default_worker()
+        self._lease = lease
+        self._recheck = recheck
+
+    def __repr__(self) -> str:
+        return f"RetentionEngine(worker={self._worker!r})"
+
+    @property
+    def worker(self) -> str:
+        """This sweeper's name in claims and audit entries."""
+        return self._worker
+
+    # --- assessing one due link ------------------------------------------------------
+
+    def _purpose(self, purpose_id: str) -> Purpose | None:
+        try:
+            return self._policy.purpose(purpose_id)
+        except NotFoundError:
+            return None
+
+    def _reason(self, link: PurposeLink, purpose: Purpose | None) -> str:
+        if purpose is None:
+            return _UNKNOWN_PURPOSE
+        withdrawn = link.triggers.get(CONSENT_WITHDRAWN)
+        if (
+            withdrawn is not None
+            and purpose.legal_basis is LegalBasis.CONSENT
+            and link.eligible_from == withdrawn
+        ):
+            return "consent withdrawn"
+        return "retention"
+
+    def _assess(
+        self,
+        link: PurposeLink,
+        record: Record,
+        links: Sequence[PurposeLink],
+        holds: Sequence[Hold],
+    ) -> _Assessment:
+        purpose = self._purpose(link.purpose_id)
+        reason = self._reason(link, purpose)
+        others = [o for o in links if o.state is LinkState.LIVE and o.purpose_id != link.purpose_id]
+        if others:
+            keep: set[str] = set()
+            for other in others:
+                other_purpose = self._purpose(other.purpose_id)
+                keep |= set(record.fields if other_purpose is None else other_purpose.categories)
+            removed = tuple(sorted(set(record.fields) - keep))
+            effect = Effect.REMOVE_FIELDS if removed else Effect.END_LINK
+            action = None
+        else:
+            removed = tuple(sorted(record.fields))
+            effect = Effect.DISPOSE_RECORD
+            rule = None if purpose is None else purpose.retention
+            anonymise = rule is not None and rule.action is DisposalAction.ANONYMISE
+            action = "anonymise" if anonymise else "delete"
+        hold_ids = tuple(h.id for h in holds if _covers(h, record, link.purpose_id, removed))
+        if hold_ids:
+            return _Assessment(Effect.BLOCKED, reason, action, removed, hold_ids)
+        if record.kind is RecordKind.REFERENCED or link.restricted:
+            # Art. 18: a restricted link is stored, not used and not erased.
+            return _Assessment(Effect.BLOCKED, reason, action, removed)
+        rule = None if purpose is None else purpose.retention
+        if reason == "retention" and rule is not None and rule.action is DisposalAction.REVIEW:
+            review_id = _review_id(link)
+            task = self._store.get_review(review_id)
+            if task is None or task.state is not ReviewState.APPROVED:
+                return _Assessment(Effect.REVIEW, reason, action, removed, (), review_id)
+            return _Assessment(effect, reason, action, removed, (), review_id)
+        return _Assessment(effect, reason, action, removed)
+
+    def _rule_words(self, link: PurposeLink, reason: str) -> tuple[str, str | None]:
+        purpose = self._purpose(link.purpose_id)
+        if reason == "consent withdrawn":
+            return "consent withdrawn (Art. 7(3))", CONSENT_WITHDRAWN
+        if purpose is None or purpose.retention is None:
+            return reason, None
+        return describe_rule(purpose.retention).en, purpose.retention.event_name
+
+    # --- plan --------------------------------------------------------------------------
+
+    def plan(self, now: dt.datetime | None = None, *, limit: int = 1000) -> Plan:
+        """List what a sweep at *now* would do, without changing anything (RET-10).
+
+        Args:
+            now: The instant to plan for; defaults to now.
+            limit: How many due links to list (all are counted).
+        """
+        at = instant(now, self._clock, "plan(now)")
+        if limit < 0:
+            raise InvalidInputError("limit must not be negative")
+        holds = self._store.active_holds()
+        items = []
+        for link in self._store.due_links(at, limit=limit):
+            record = self._store.get_record(link.record_id)
+            if record is None:  # pragma: no cover - links go with their record
+                continue
+            found = self._assess(link, record, self._store.links_of_record(record.id), holds)
+            rule, trigger = self._rule_words(link, found.reason)
+            assert link.eligible_from is not None  # noqa: S101 - due links have a date
+            items.append(
+                PlannedItem(
+                    record_id=record.id,
+                    subject_id=record.subject_id,
+                    purpose_id=link.purpose_id,
+                    eligible_from=link.eligible_from,
+                    reason=found.reason,
+                    rule=rule,
+                    trigger=trigger,
+                    trigger_at=None if trigger is None else link.triggers.get(trigger),
+                    effect=found.effect,
+                    action=found.action,
+                    fields=found.fields,
+                    hold_ids=found.hold_ids,
+                    review_id=found.review_id,
+                )
+            )
+        return Plan(at=at, due=self._store.count_due_links(at), items=tuple(items))
+
+    # --- sweep -------------------------------------------------------------------------
+
+    def sweep(
+        self,
+        now: dt.datetime | None = None,
+        *,
+        batch_size: int = 500,
+        progress: Callable[[SweepProgress], None] | None = None,
+        max_batches: int | None = None,
+    ) -> SweepReport:
+        """Dispose of everything due, batch by batch (RET-11).
+
+        Args:
+            now: The instant to sweep at; defaults to the clock's now, read per batch.
+            batch_size: Links claimed and committed together; bounds memory.
+            progress: Called after each committed batch.
+            max_batches: Stop after this many batches (the rest waits for the next sweep).
+
+        Raises:
+            ClaimLostError: this worker's lease ran out mid-batch; the batch was rolled
+                back and another worker may take its links over.
+        """
+        if batch_size < 1:
+            raise InvalidInputError("batch_size must be positive")
+        if max_batches is not None and max_batches < 1:
+            raise InvalidInputError("max_batches must be positive")
+        fixed = None if now is None else instant(now, self._clock, "sweep(now)")
+        start = fixed or instant(None, self._clock, "now")
+        due_at_start = self._store.count_due_links(start)
+        report = SweepReport()
+        handled = 0
+        while max_batches is None or report.batches < max_batches:
+            at = fixed or instant(None, self._clock, "now")
+            claim = self._store.claim_due(
+                at, worker=self._worker, limit=batch_size, lease_until=at + self._lease
+            )
+            if not claim.links:
+                break
+            report = self._run_batch(claim.id, claim.links, at, report)
+            handled += len(claim.links)
+            if progress is not None:
+                progress(
+                    SweepProgress(batches=report.batches, links=handled, due_at_start=due_at_start)
+                )
+        return report
+
+    def _run_batch(
+        self,
+        claim_id: str,
+        links: Sequence[PurposeLink],
+        at: dt.datetime,
+        report: SweepReport,
+    ) -> SweepReport:
+        counts = dict.fromkeys(
+            ("ended", "fields", "records", "shredded", "deferred", "opened", "pending"), 0
+        )
+        disposals: list[DisposalRecord] = []
+        deferred: list[LinkKey] = []
+        lateness = report.max_lateness
+        store = self._store
+        with store.transaction():
+            holds = store.active_holds()
+            for claimed in links:
+                link = store.get_link(claimed.record_id, claimed.purpose_id)
+                record = store.get_record(claimed.record_id)
+                if (
+                    link is None
+                    or record is None
+                    or link.state is not LinkState.LIVE
+                    or link.eligible_from is None
+                    or link.eligible_from > at
+                ):
+                    continue  # changed since it was claimed: no longer due
+                found = self._assess(link, record, store.links_of_record(record.id), holds)
+                if found.effect is Effect.BLOCKED:
+                    deferred.append(link.key)
+                    counts["deferred"] += 1
+                    continue
+                if found.effect is Effect.REVIEW:
+                    assert found.review_id is not None  # noqa: S101 - set with REVIEW
+                    if store.get_review(found.review_id) is None:
+                        store.add_review(
+                            ReviewTask(
+                                id=found.review_id,
+                                record_id=record.id,
+                                purpose_id=link.purpose_id,
+                                subject_id=record.subject_id,
+                                due_at=link.eligible_from,
+                                created_at=at,
+                            )
+                        )
+                        counts["opened"] += 1
+                    else:
+                        counts["pending"] += 1
+                    deferred.append(link.key)
+                    continue
+                disposal = self._dispose(link, record, found, at, counts)
+                disposals.append(disposal)
+                late = at - link.eligible_from
+                lateness = late if lateness is None else max(lateness, late)
+            self._audit.append(
+                actor=self._worker,
+                action="retention.sweep.batch",
+                ids=[claim_id],
+                details={
+                    "links": len(links),
+                    "ended": counts["ended"],
+                    "fields_removed": counts["fields"],
+                    "records_disposed": counts["records"],
+                    "subjects_shredded": counts["shredded"],
+                    "deferred": counts["deferred"],
+                    "reviews_opened": counts["opened"],
+                },
+                covers=[d.digest() for d in disposals],
+                at=at,
+            )
+            store.complete_claim(
+                claim_id,
+                worker=self._worker,
+                now=at,
+                defer=deferred,
+                defer_until=at + self._recheck if deferred else None,
+            )
+        return attrs.evolve(
+            report,
+            batches=report.batches + 1,
+            links_ended=report.links_ended + counts["ended"],
+            fields_removed=report.fields_removed + counts["fields"],
+            records_disposed=report.records_disposed + counts["records"],
+            subjects_shredded=report.subjects_shredded + counts["shredded"],
+            deferred=report.deferred + counts["deferred"],
+            reviews_opened=report.reviews_opened + counts["opened"],
+            awaiting_review=report.awaiting_review + counts["pending"],
+            disposal_ids=(*report.disposal_ids, *(d.id for d in disposals))[-1000:],
+            max_lateness=lateness,
+        )
+
+    def _dispose(
+        self,
+        link: PurposeLink,
+        record: Record,
+        found: _Assessment,
+        at: dt.datetime,
+        counts: dict[str, int],
+    ) -> DisposalRecord:
+        store = self._store
+        assert link.eligible_from is not None  # noqa: S101 - only due links get here
+        store.update_link(
+            attrs.evolve(link, state=LinkState.ENDED, ended_at=at, end_reason=found.reason)
+        )
+        counts["ended"] += 1
+        if found.effect is Effect.DISPOSE_RECORD:
+            store.delete_record(record.id)
+            counts["records"] += 1
+            if not store.records_of_subject(record.subject_id):
+                self._forget_subject(record.subject_id)
+                counts["shredded"] += 1
+            action = found.action or "delete"
+        elif found.effect is Effect.REMOVE_FIELDS:
+            store.remove_fields(record.id, found.fields)
+            counts["fields"] += len(found.fields)
+            action = "remove_fields"
+        else:
+            action = "end_link"
+        rule, _ = self._rule_words(link, found.reason)
+        disposal = DisposalRecord(
+            id=uuid.uuid4().hex,
+            record_id=record.id,
+            subject_id=record.subject_id,
+            purpose_ids=(link.purpose_id,),
+            rule=rule,
+            action=action,
+            due_at=link.eligible_from,
+            executed_at=at,
+            fields_removed=found.fields,
+        )
+        store.add_disposal(disposal)
+        return disposal
+
+    def _forget_subject(self, subject_id: str) -> None:
+        """Nothing of the subject remains: destroy their keys, index entries and row (Art. 17)."""
+        self._keyring.shred(subject_id, reason="retention: nothing of the subject remains")
+        self._store.remove_blind_index(subject_id)
+        self._store.delete_subject(subject_id)
+
+    # --- reviews -----------------------------------------------------------------------
+
+    def reviews(
+        self, *, state: ReviewState | None = ReviewState.PENDING, limit: int = 1000
+    ) -> list[ReviewTask]:
+        """Return review tasks (pending ones by default), oldest first (RET-09)."""
+        return self._store.reviews(state=state, limit=limit)
+
+    def _decide(self, review_id: str, decided: Callable[[ReviewTask], ReviewTask]) -> ReviewTask:
+        with self._store.transaction():
+            task = self._store.get_review(require_id(review_id, "review_id"))
+            if task is None:
+                raise NotFoundError("no such review")
+            if task.state is not ReviewState.PENDING:
+                raise ConflictError("the review is already decided")
+            new = decided(task)
+            self._store.update_review(new)
+            self._store.release_deferrals()
+            return new
+
+    def approve(self, review_id: str, *, actor: str, justification: str) -> ReviewTask:
+        """Approve disposal; the next sweep disposes (RET-09: nothing before approval)."""
+        at = self._clock.now()
+        require_id(actor, "actor")
+        require_id(justification, "justification")
+
+        def approved(task: ReviewTask) -> ReviewTask:
+            self._audit.append(
+                actor=actor,
+                action="retention.review.approved",
+                ids=[task.id, task.record_id],
+                details={"purpose": task.purpose_id},
+            )
+            return attrs.evolve(
+                task,
+                state=ReviewState.APPROVED,
+                decided_at=at,
+                decided_by=actor,
+                justification=justification,
+            )
+
+        return self._decide(review_id, approved)
+
+    def extend(
+        self,
+        review_id: str,
+        *,
+        keep_until: dt.datetime,
+        actor: str,
+        justification: str,
+    ) -> ReviewTask:
+        """Keep the record longer: its link is due again at *keep_until* (RET-09 ``extend``)."""
+        at = self._clock.now()
+        until = instant(keep_until, self._clock, "keep_until")
+        if until <= at:
+            raise InvalidInputError("keep_until must be in the future")
+        require_id(actor, "actor")
+        require_id(justification, "justification")
+
+        def extended(task: ReviewTask) -> ReviewTask:
+            link = self._store.get_link(task.record_id, task.purpose_id)
+            if link is None or link.state is not LinkState.LIVE:
+                raise ConflictError("the reviewed link no longer exists")
+            self._store.update_link(attrs.evolve(link, eligible_from=until))
+            self._audit.append(
+                actor=actor,
+                action="retention.review.extended",
+                ids=[task.id, task.record_id],
+                details={"purpose": task.purpose_id, "keep_until": until.isoformat()},
+            )
+            return attrs.evolve(
+                task,
+                state=ReviewState.EXTENDED,
+                decided_at=at,
+                decided_by=actor,
+                justification=justification,
+                keep_until=until,
+            )
+
+        return self._decide(review_id, extended)
+
+    # --- reports -----------------------------------------------------------------------
+
+    def awaiting_trigger(
+        self,
+        older_than: dt.timedelta,
+        *,
+        now: dt.datetime | None = None,
+        limit: int = 1000,
+    ) -> list[AwaitingTrigger]:
+        """Return live links still waiting for their trigger after *older_than* (RET-08)."""
+        at = instant(now, self._clock, "now")
+        if older_than < dt.timedelta(0):
+            raise InvalidInputError("older_than must not be negative")
+        found = []
+        for link in self._store.links_awaiting_trigger(at - older_than, limit=limit):
+            purpose = self._purpose(link.purpose_id)
+            rule = None if purpose is None else purpose.retention
+            found.append(
+                AwaitingTrigger(
+                    record_id=link.record_id,
+                    purpose_id=link.purpose_id,
+                    event=None if rule is None else rule.event_name,
+                    created_at=link.created_at,
+                    waiting=at - link.created_at,
+                )
+            )
+        return found
+
+    def lateness(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        tolerance: dt.timedelta = dt.timedelta(days=1),
+    ) -> LatenessReport:
+        """Report due against executed for disposals executed in ``[start, end)`` (RET-11)."""
+        first = instant(start, self._clock, "start")
+        last = instant(end, self._clock, "end")
+        delays: list[dt.timedelta] = []
+        after = None
+        while True:
+            page = self._store.disposals_executed(first, last, after=after, limit=1000)
+            delays.extend(d.executed_at - d.due_at for d in page)
+            if len(page) < 1000:  # noqa: PLR2004 - the page size above
+                break
+            after = page[-1]
+        return LatenessReport(
+            start=first,
+            end=last,
+            disposals=len(delays),
+            late=sum(1 for d in delays if d > tolerance),
+            tolerance=tolerance,
+            median=statistics.median_low(delays) if delays else None,
+            maximum=max(delays, default=None),
+        )
