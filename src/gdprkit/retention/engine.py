@@ -399,11 +399,25 @@ class RetentionEngine:
             raise InvalidInputError("limit must not be negative")
         holds = self._store.active_holds()
         items = []
+        # What earlier items of the plan end, so later ones see the record as the sweep will.
+        ending: dict[str, set[str]] = {}
+        removed: dict[str, set[str]] = {}
         for link in self._store.due_links(at, limit=limit):
-            record = self._store.get_record(link.record_id)
-            if record is None:  # pragma: no cover - links go with their record
+            stored = self._store.get_record(link.record_id)
+            if stored is None:  # pragma: no cover - links go with their record
                 continue
-            found = self._assess(link, record, self._store.links_of_record(record.id), holds)
+            gone = removed.setdefault(stored.id, set())
+            record = attrs.evolve(
+                stored, fields={k: v for k, v in stored.fields.items() if k not in gone}
+            )
+            ended = ending.setdefault(record.id, set())
+            links = [
+                x for x in self._store.links_of_record(record.id) if x.purpose_id not in ended
+            ]
+            found = self._assess(link, record, links, holds)
+            if found.effect not in {Effect.BLOCKED, Effect.REVIEW}:
+                ended.add(link.purpose_id)
+                gone.update(found.fields)
             rule, trigger = self._rule_words(link, found.reason)
             assert link.eligible_from is not None  # noqa: S101 - due links have a date
             items.append(
