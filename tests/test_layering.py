@@ -8,8 +8,26 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).parents[1] / "src" / "gdprkit"
-PURE = ["policy", "legaltime", "documents", "clock.py", "errors.py"]
-FORBIDDEN = ("gdprkit.storage", "gdprkit.crypto", "gdprkit.audit", "gdprkit.cli", "gdprkit.service")
+PURE = [
+    "policy",
+    "legaltime",
+    "documents",
+    "clock.py",
+    "errors.py",
+    "consent/state.py",
+    "retention/schedule.py",
+]
+FORBIDDEN = (
+    "gdprkit.storage",
+    "gdprkit.crypto",
+    "gdprkit.audit",
+    "gdprkit.cli",
+    "gdprkit.service",
+    "gdprkit.consent.ledger",
+    "gdprkit.retention.engine",
+    "gdprkit.retention.holds",
+    "gdprkit._args",
+)
 
 
 def _imports(path: Path) -> set[str]:

@@ -10,6 +10,7 @@ gdprkit is not legal advice.
 from gdprkit._version import __version__
 from gdprkit.audit import AuditLog
 from gdprkit.clock import Clock, FixedClock, SystemClock
+from gdprkit.consent import ConsentLedger, ConsentProof
 from gdprkit.crypto import FieldCipher, FieldContext, KeyProvider, Keyring, LocalKeyProvider
 from gdprkit.documents import (
     PublishedDocument,
@@ -27,9 +28,11 @@ from gdprkit.errors import (
     DeadlineError,
     DocumentError,
     GdprKitError,
+    InvalidInputError,
     KeyProviderError,
     NaiveDatetimeError,
     NonexistentLocalTimeError,
+    NotDeclaredError,
     NotFoundError,
     PolicyError,
     StorageError,
@@ -48,6 +51,8 @@ from gdprkit.legaltime import (
     retention_dates,
 )
 from gdprkit.policy import Policy, load_policy, loads_policy
+from gdprkit.retention import Holds, Plan, RetentionEngine, SweepReport
+from gdprkit.service import PrivacyService
 from gdprkit.storage import MemoryStore, SQLiteStore, Store
 
 __all__ = [
@@ -58,6 +63,8 @@ __all__ = [
     "BreachClock",
     "Clock",
     "ConsentError",
+    "ConsentLedger",
+    "ConsentProof",
     "CryptoError",
     "DeadlineError",
     "DocumentError",
@@ -65,6 +72,8 @@ __all__ = [
     "FieldContext",
     "FixedClock",
     "GdprKitError",
+    "Holds",
+    "InvalidInputError",
     "KeyProvider",
     "KeyProviderError",
     "Keyring",
@@ -72,17 +81,22 @@ __all__ = [
     "MemoryStore",
     "NaiveDatetimeError",
     "NonexistentLocalTimeError",
+    "NotDeclaredError",
     "NotFoundError",
+    "Plan",
     "Policy",
     "PolicyError",
+    "PrivacyService",
     "PublishedDocument",
     "RequestDeadline",
     "RetentionDates",
+    "RetentionEngine",
     "SQLiteStore",
     "StorageError",
     "Store",
     "SubjectErasedError",
     "SwedishCalendar",
+    "SweepReport",
     "SystemClock",
     "TimeError",
     "__version__",
