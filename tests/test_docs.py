@@ -1,7 +1,9 @@
 """Every code example in the documentation runs, so the docs cannot rot.
 
 Each fenced ```python block of every ``docs/*.md`` file is executed in a fresh namespace
-with the repository root as working directory. Each ```toml block of ``docs/policy.md``
+with the repository root as working directory; a block fenced ```python continued``
+runs on in the namespace of the block before it, so a tutorial can tell its story in
+steps. Each ```toml block of ``docs/policy.md``
 that is a complete policy (it starts with ``version =``) is loaded and validated.
 """
 
@@ -19,7 +21,7 @@ DOCS = ROOT / "docs"
 POLICY_DOC = DOCS / "policy.md"
 
 _FENCE = re.compile(
-    r"^```(?P<lang>[\w+-]*)[^\n]*\n(?P<body>.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE
+    r"^```(?P<lang>[\w+-]*)(?P<info>[^\n]*)\n(?P<body>.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE
 )
 
 
@@ -34,11 +36,22 @@ def _blocks(path: Path, language: str) -> list[tuple[int, str]]:
 
 
 def _python_blocks() -> list[pytest.param]:
-    return [
-        pytest.param(path, source, id=f"{path.name}:{line}")
-        for path in sorted(DOCS.glob("*.md"))
-        for line, source in _blocks(path, "python")
-    ]
+    """One test per block; a ``continued`` block joins the one before it."""
+    params: list[tuple[Path, int, str]] = []
+    for path in sorted(DOCS.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for match in _FENCE.finditer(text):
+            if match.group("lang") != "python":
+                continue
+            body = match.group("body")
+            if match.group("info").strip() == "continued":
+                assert params, f"{path.name}: a continued block needs a block before it"
+                first_path, line, source = params[-1]
+                assert first_path == path, f"{path.name}: continued across files"
+                params[-1] = (path, line, source + body)
+            else:
+                params.append((path, text.count("\n", 0, match.start()) + 1, body))
+    return [pytest.param(p, source, id=f"{p.name}:{line}") for p, line, source in params]
 
 
 def _policy_blocks() -> list[pytest.param]:
