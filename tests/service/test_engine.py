@@ -287,3 +287,48 @@ def test_engine_arguments_are_checked(service: PrivacyService) -> None:
     link = service.store.get_link(record_id, "contract")
     assert link is not None
     assert link.state is LinkState.LIVE
+
+
+def test_erasure_keeps_bookkeeping_fields_and_makes_the_rest_unreadable_at_once(
+    service: PrivacyService,
+) -> None:
+    record_id = customer(service)
+    before = service.store.get_record(record_id)
+    assert before is not None
+    subject = before.subject_id
+    assert service.end_purposes(subject, event="erasure", purposes=["contract"]) == 1
+    report = service.engine.sweep_subject(subject, actor="dpo")
+    assert (report.links_ended, report.fields_removed) == (1, 2)
+    after = service.store.get_record(record_id)
+    assert after is not None
+    assert sorted(after.fields) == ["invoice_records", "name", "postal_address"]
+    assert after.fields["name"] != before.fields["name"]  # re-encrypted under a new key
+    assert service.keyring.current_version(subject) == 2
+    service.keyring.clear_cache()
+    cipher = service._cipher
+    for category in ("email", "name"):
+        context = FieldContext(record_id=record_id, category_id=category, subject_id=subject)
+        with pytest.raises(SubjectErasedError):
+            cipher.decrypt(before.fields[category], context)
+    kept = service.read(record_id, purpose="bookkeeping", role="accounting", actor="a")
+    assert kept["name"] == "Ada Lovelace"
+    (disposal,) = service.store.disposals_of_subject(subject)
+    assert disposal.rule == "erasure (Art. 17(1))"
+
+
+def test_objection_ends_only_purposes_it_applies_to(service: PrivacyService) -> None:
+    subject = service.register_subject()
+    record_id = service.store_record(
+        subject, {"name": "Ada", "email": "a@x"}, purposes=["contract", "email_marketing"]
+    )
+    assert service.end_purposes(subject, event="objection") == 1
+    link = service.store.get_link(record_id, "email_marketing")
+    assert link is not None
+    assert link.eligible_from is not None
+    with pytest.raises(AccessDenied):
+        service.read(record_id, purpose="email_marketing", role="marketing", actor="a")
+    assert service.read(record_id, purpose="contract", role="customer_service", actor="a")
+    with pytest.raises(InvalidInputError):
+        service.end_purposes(subject, event="contract_end")
+    with pytest.raises(InvalidInputError):
+        service.record_event("objection", dt.date(2026, 1, 1), record_id=record_id)

@@ -37,10 +37,11 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gdprkit._args import instant, require_id
+from gdprkit.crypto import FieldCipher, FieldContext
 from gdprkit.errors import ConflictError, InvalidInputError, NotFoundError
 from gdprkit.legaltime.explain import describe_rule
-from gdprkit.policy.vocab import DisposalAction, LegalBasis
-from gdprkit.retention.schedule import CONSENT_WITHDRAWN
+from gdprkit.policy.vocab import DisposalAction
+from gdprkit.retention.schedule import ENDING_EVENTS, ends_link
 from gdprkit.storage.types import (
     DisposalRecord,
     Hold,
@@ -75,6 +76,7 @@ __all__ = [
 ]
 
 _UNKNOWN_PURPOSE = "purpose no longer declared"
+_ARTICLES = {"consent_withdrawn": "Art. 7(3)", "objection": "Art. 21", "erasure": "Art. 17(1)"}
 
 
 class Effect(enum.StrEnum):
@@ -102,7 +104,7 @@ class PlannedItem:
         subject_id: Its subject.
         purpose_id: The purpose letting go.
         eligible_from: When it became due (UTC).
-        reason: ``"retention"`` or ``"consent withdrawn"``.
+        reason: ``"retention"``, ``"consent withdrawn"``, ``"objection"`` or ``"erasure"``.
         rule: The retention rule in words, when the rule decided.
         trigger: The trigger event name the date runs from.
         trigger_at: When that event happened (UTC).
@@ -249,6 +251,53 @@ class _Assessment:
     review_id: str | None = None
 
 
+@attrs.define
+class _Batch:
+    """What one batch did, accumulated while it runs."""
+
+    counts: dict[str, int] = attrs.Factory(
+        lambda: dict.fromkeys(
+            ("ended", "fields", "records", "shredded", "deferred", "opened", "pending"), 0
+        )
+    )
+    disposals: list[DisposalRecord] = attrs.Factory(list)
+    deferred: list[LinkKey] = attrs.Factory(list)
+    lateness: dt.timedelta | None = None
+
+    def details(self, links: int) -> dict[str, int | None]:
+        """The audit entry's details: counts only."""
+        c = self.counts
+        return {
+            "links": links,
+            "ended": c["ended"],
+            "fields_removed": c["fields"],
+            "records_disposed": c["records"],
+            "subjects_shredded": c["shredded"],
+            "deferred": c["deferred"],
+            "reviews_opened": c["opened"],
+        }
+
+    def added_to(self, report: SweepReport) -> SweepReport:
+        """Return *report* with this batch added."""
+        c = self.counts
+        lateness = report.max_lateness
+        if self.lateness is not None:
+            lateness = self.lateness if lateness is None else max(lateness, self.lateness)
+        return attrs.evolve(
+            report,
+            batches=report.batches + 1,
+            links_ended=report.links_ended + c["ended"],
+            fields_removed=report.fields_removed + c["fields"],
+            records_disposed=report.records_disposed + c["records"],
+            subjects_shredded=report.subjects_shredded + c["shredded"],
+            deferred=report.deferred + c["deferred"],
+            reviews_opened=report.reviews_opened + c["opened"],
+            awaiting_review=report.awaiting_review + c["pending"],
+            disposal_ids=(*report.disposal_ids, *(d.id for d in self.disposals))[-1000:],
+            max_lateness=lateness,
+        )
+
+
 def _covers(hold: Hold, record: Record, purpose_id: str, removed: Iterable[str]) -> bool:
     if hold.scope is HoldScope.SUBJECT:
         return hold.scope_value == record.subject_id
@@ -329,13 +378,9 @@ class RetentionEngine:
     def _reason(self, link: PurposeLink, purpose: Purpose | None) -> str:
         if purpose is None:
             return _UNKNOWN_PURPOSE
-        withdrawn = link.triggers.get(CONSENT_WITHDRAWN)
-        if (
-            withdrawn is not None
-            and purpose.legal_basis is LegalBasis.CONSENT
-            and link.eligible_from == withdrawn
-        ):
-            return "consent withdrawn"
+        for event, reason in ENDING_EVENTS.items():
+            if link.triggers.get(event) == link.eligible_from and ends_link(purpose, event):
+                return reason
         return "retention"
 
     def _assess(
@@ -379,8 +424,9 @@ class RetentionEngine:
 
     def _rule_words(self, link: PurposeLink, reason: str) -> tuple[str, str | None]:
         purpose = self._purpose(link.purpose_id)
-        if reason == "consent withdrawn":
-            return "consent withdrawn (Art. 7(3))", CONSENT_WITHDRAWN
+        for event, words in ENDING_EVENTS.items():
+            if reason == words:
+                return f"{words} ({_ARTICLES[event]})", event
         if purpose is None or purpose.retention is None:
             return reason, None
         return describe_rule(purpose.retention).en, purpose.retention.event_name
@@ -411,9 +457,7 @@ class RetentionEngine:
                 stored, fields={k: v for k, v in stored.fields.items() if k not in gone}
             )
             ended = ending.setdefault(record.id, set())
-            links = [
-                x for x in self._store.links_of_record(record.id) if x.purpose_id not in ended
-            ]
+            links = [x for x in self._store.links_of_record(record.id) if x.purpose_id not in ended]
             found = self._assess(link, record, links, holds)
             if found.effect not in {Effect.BLOCKED, Effect.REVIEW}:
                 ended.add(link.purpose_id)
@@ -492,89 +536,145 @@ class RetentionEngine:
         at: dt.datetime,
         report: SweepReport,
     ) -> SweepReport:
-        counts = dict.fromkeys(
-            ("ended", "fields", "records", "shredded", "deferred", "opened", "pending"), 0
-        )
-        disposals: list[DisposalRecord] = []
-        deferred: list[LinkKey] = []
-        lateness = report.max_lateness
-        store = self._store
-        with store.transaction():
-            holds = store.active_holds()
-            for claimed in links:
-                link = store.get_link(claimed.record_id, claimed.purpose_id)
-                record = store.get_record(claimed.record_id)
-                if (
-                    link is None
-                    or record is None
-                    or link.state is not LinkState.LIVE
-                    or link.eligible_from is None
-                    or link.eligible_from > at
-                ):
-                    continue  # changed since it was claimed: no longer due
-                found = self._assess(link, record, store.links_of_record(record.id), holds)
-                if found.effect is Effect.BLOCKED:
-                    deferred.append(link.key)
-                    counts["deferred"] += 1
-                    continue
-                if found.effect is Effect.REVIEW:
-                    assert found.review_id is not None  # noqa: S101 - set with REVIEW
-                    if store.get_review(found.review_id) is None:
-                        store.add_review(
-                            ReviewTask(
-                                id=found.review_id,
-                                record_id=record.id,
-                                purpose_id=link.purpose_id,
-                                subject_id=record.subject_id,
-                                due_at=link.eligible_from,
-                                created_at=at,
-                            )
-                        )
-                        counts["opened"] += 1
-                    else:
-                        counts["pending"] += 1
-                    deferred.append(link.key)
-                    continue
-                disposal = self._dispose(link, record, found, at, counts)
-                disposals.append(disposal)
-                late = at - link.eligible_from
-                lateness = late if lateness is None else max(lateness, late)
+        with self._store.transaction():
+            batch = self._process(links, at)
             self._audit.append(
                 actor=self._worker,
                 action="retention.sweep.batch",
                 ids=[claim_id],
-                details={
-                    "links": len(links),
-                    "ended": counts["ended"],
-                    "fields_removed": counts["fields"],
-                    "records_disposed": counts["records"],
-                    "subjects_shredded": counts["shredded"],
-                    "deferred": counts["deferred"],
-                    "reviews_opened": counts["opened"],
-                },
-                covers=[d.digest() for d in disposals],
+                details=batch.details(len(links)),
+                covers=[d.digest() for d in batch.disposals],
                 at=at,
             )
-            store.complete_claim(
+            self._store.complete_claim(
                 claim_id,
                 worker=self._worker,
                 now=at,
-                defer=deferred,
-                defer_until=at + self._recheck if deferred else None,
+                defer=batch.deferred,
+                defer_until=at + self._recheck if batch.deferred else None,
             )
-        return attrs.evolve(
-            report,
-            batches=report.batches + 1,
-            links_ended=report.links_ended + counts["ended"],
-            fields_removed=report.fields_removed + counts["fields"],
-            records_disposed=report.records_disposed + counts["records"],
-            subjects_shredded=report.subjects_shredded + counts["shredded"],
-            deferred=report.deferred + counts["deferred"],
-            reviews_opened=report.reviews_opened + counts["opened"],
-            awaiting_review=report.awaiting_review + counts["pending"],
-            disposal_ids=(*report.disposal_ids, *(d.id for d in disposals))[-1000:],
-            max_lateness=lateness,
+        return batch.added_to(report)
+
+    def _process(self, links: Iterable[PurposeLink], at: dt.datetime) -> _Batch:
+        """Handle due links inside the caller's transaction."""
+        batch = _Batch()
+        store = self._store
+        holds = store.active_holds()
+        for claimed in links:
+            link = store.get_link(claimed.record_id, claimed.purpose_id)
+            record = store.get_record(claimed.record_id)
+            if (
+                link is None
+                or record is None
+                or link.state is not LinkState.LIVE
+                or link.eligible_from is None
+                or link.eligible_from > at
+            ):
+                continue  # changed since it was claimed: no longer due
+            found = self._assess(link, record, store.links_of_record(record.id), holds)
+            if found.effect is Effect.BLOCKED:
+                batch.deferred.append(link.key)
+                batch.counts["deferred"] += 1
+            elif found.effect is Effect.REVIEW:
+                self._open_review(link, record, found, at, batch)
+            else:
+                batch.disposals.append(self._dispose(link, record, found, at, batch.counts))
+                late = at - link.eligible_from
+                batch.lateness = late if batch.lateness is None else max(batch.lateness, late)
+        return batch
+
+    def _open_review(
+        self,
+        link: PurposeLink,
+        record: Record,
+        found: _Assessment,
+        at: dt.datetime,
+        batch: _Batch,
+    ) -> None:
+        assert found.review_id is not None  # noqa: S101 - set with REVIEW
+        assert link.eligible_from is not None  # noqa: S101 - only due links are reviewed
+        if self._store.get_review(found.review_id) is None:
+            self._store.add_review(
+                ReviewTask(
+                    id=found.review_id,
+                    record_id=record.id,
+                    purpose_id=link.purpose_id,
+                    subject_id=record.subject_id,
+                    due_at=link.eligible_from,
+                    created_at=at,
+                )
+            )
+            batch.counts["opened"] += 1
+        else:
+            batch.counts["pending"] += 1
+        batch.deferred.append(link.key)
+
+    def sweep_subject(
+        self,
+        subject_id: str,
+        now: dt.datetime | None = None,
+        *,
+        actor: str,
+        shred_removed: bool = True,
+    ) -> SweepReport:
+        """Dispose of one subject's due links at once, outside the batch queue.
+
+        For requests that must take effect now (erasure, Art. 17(1); objection,
+        Art. 21): the subject's links that are due are handled exactly as a sweep
+        would, holds and restrictions included, in one transaction. With
+        *shred_removed*, when some of the subject's data must stay (e.g. invoice fields
+        under the Bookkeeping Act), what stays is re-encrypted under a new key version
+        and every older version is destroyed, so every copy of what was removed is
+        unreadable at once (partial crypto-shredding); when nothing stays, all the
+        subject's keys are destroyed.
+        """
+        sid = require_id(subject_id, "subject_id")
+        require_id(actor, "actor")
+        at = instant(now, self._clock, "sweep_subject(now)")
+        store = self._store
+        with store.transaction():
+            due = [
+                link
+                for link in store.links_of_subject(sid)
+                if link.state is LinkState.LIVE
+                and link.eligible_from is not None
+                and link.eligible_from <= at
+            ]
+            batch = self._process(due, at)
+            rotated = None
+            if shred_removed and batch.disposals and store.get_subject(sid) is not None:
+                rotated = self._keep_only_what_stays(sid)
+            details = batch.details(len(due))
+            details["key_version"] = rotated
+            self._audit.append(
+                actor=actor,
+                action="retention.subject_sweep",
+                ids=[sid],
+                details=details,
+                covers=[d.digest() for d in batch.disposals],
+                at=at,
+            )
+        return batch.added_to(SweepReport())
+
+    def _keep_only_what_stays(self, subject_id: str) -> int | None:
+        """Re-encrypt the subject's remaining fields under a new key; destroy older keys."""
+        records = self._store.records_of_subject(subject_id)
+        kept = [
+            (token, FieldContext(record_id=r.id, category_id=c, subject_id=subject_id))
+            for r in records
+            if r.kind is RecordKind.MANAGED
+            for c, token in sorted(r.fields.items())
+        ]
+        cipher = FieldCipher(self._keyring)
+        erasure = cipher.erase_subject(
+            subject_id, reason="erasure: removed data made unreadable", keep=kept
         )
+        fresh: dict[str, dict[str, bytes]] = {}
+        for (_, context), token in zip(kept, erasure.kept, strict=True):
+            fresh.setdefault(context.record_id, {})[context.category_id] = token
+        for record_id, fields in fresh.items():
+            self._store.put_fields(record_id, fields)
+        return erasure.kept_version
 
     def _dispose(
         self,

@@ -10,9 +10,14 @@ purpose stops using the record when its own rule expires (RET-04), while the fie
 retaining purpose such as bookkeeping declares stay, restricted to that purpose,
 until its date (RET-05, RET-03).
 
-A consent-based link also ends when its consent is withdrawn (Art. 7(3), 17(1)(b);
-CON-08): at the withdrawal instant, unless the purpose's own rule runs from the
-withdrawal, in which case that rule decides.
+Three events end a link at the instant they happen, whatever its rule says:
+
+* ``consent_withdrawn`` on a consent-based link (Art. 7(3), 17(1)(b); CON-08), unless
+  the purpose's own rule runs from the withdrawal, in which case that rule decides;
+* ``objection`` on a link whose purpose the right to object applies to (Art. 21(1):
+  bases (e) and (f); 21(3): direct marketing);
+* ``erasure`` on any link an erasure request ends (Art. 17(1)); links kept under an
+  Art. 17(3) exception simply do not get it.
 """
 
 from __future__ import annotations
@@ -31,10 +36,29 @@ if TYPE_CHECKING:
 
     from gdprkit.policy.model import Organisation, Purpose
 
-__all__ = ["CONSENT_WITHDRAWN", "LinkSchedule", "schedule_link", "trigger_events"]
+__all__ = [
+    "CONSENT_WITHDRAWN",
+    "ENDING_EVENTS",
+    "ERASURE",
+    "OBJECTION",
+    "LinkSchedule",
+    "ends_link",
+    "schedule_link",
+    "trigger_events",
+]
 
 CONSENT_WITHDRAWN = Trigger.CONSENT_WITHDRAWN.value
 """The trigger recorded on a consent-based link when its consent is withdrawn."""
+OBJECTION = "objection"
+"""The trigger recorded on a link when the subject's objection to its purpose is upheld."""
+ERASURE = "erasure"
+"""The trigger recorded on a link that an erasure request ends (Art. 17(1))."""
+ENDING_EVENTS = {
+    CONSENT_WITHDRAWN: "consent withdrawn",
+    OBJECTION: "objection",
+    ERASURE: "erasure",
+}
+"""The events that end a link at once, with the reason a disposal record gives."""
 
 
 @attrs.frozen(kw_only=True)
@@ -44,8 +68,8 @@ class LinkSchedule:
     Attributes:
         eligible_from: The first instant the purpose no longer needs the record (UTC),
             or ``None`` while its trigger event is awaited (RET-08).
-        reason: ``"retention"`` (the rule's period ended), ``"consent withdrawn"``, or
-            ``"awaiting trigger"``.
+        reason: ``"retention"`` (the rule's period ended), ``"consent withdrawn"``,
+            ``"objection"``, ``"erasure"``, or ``"awaiting trigger"``.
         dates: The rule's dates when the rule decided.
     """
 
@@ -55,12 +79,10 @@ class LinkSchedule:
 
 
 def trigger_events(purpose: Purpose) -> frozenset[str]:
-    """Return the event names that move *purpose*'s links: its rule's, and consent withdrawal."""
-    names = set()
+    """Return the event names that move *purpose*'s links: its rule's and the ending events."""
+    names = {event for event in ENDING_EVENTS if ends_link(purpose, event)}
     if purpose.retention is not None:
         names.add(purpose.retention.event_name)
-    if purpose.legal_basis is LegalBasis.CONSENT:
-        names.add(CONSENT_WITHDRAWN)
     return frozenset(names)
 
 
@@ -81,15 +103,23 @@ def schedule_link(
     if rule is not None and rule.event_name in triggers:
         dates = retention_dates(rule, triggers[rule.event_name], organisation)
         by_rule = LinkSchedule(eligible_from=dates.eligible_from, reason="retention", dates=dates)
-    withdrawn = triggers.get(CONSENT_WITHDRAWN)
-    if (
-        withdrawn is not None
-        and purpose.legal_basis is LegalBasis.CONSENT
-        and (rule is None or rule.trigger is not Trigger.CONSENT_WITHDRAWN)
-    ):
-        at_once = to_utc(withdrawn, what="consent_withdrawn trigger")
-        if by_rule is None or by_rule.eligible_from is None or at_once < by_rule.eligible_from:
-            return LinkSchedule(eligible_from=at_once, reason="consent withdrawn")
-    if by_rule is not None:
-        return by_rule
-    return LinkSchedule(eligible_from=None, reason="awaiting trigger")
+    best = by_rule
+    for event, reason in ENDING_EVENTS.items():
+        happened = triggers.get(event)
+        if happened is None or not ends_link(purpose, event):
+            continue
+        at_once = to_utc(happened, what=f"{event} trigger")
+        if best is None or best.eligible_from is None or at_once < best.eligible_from:
+            best = LinkSchedule(eligible_from=at_once, reason=reason)
+    return best or LinkSchedule(eligible_from=None, reason="awaiting trigger")
+
+
+def ends_link(purpose: Purpose, event: str) -> bool:
+    """Return whether *event* (one of :data:`ENDING_EVENTS`) ends *purpose*'s links at once."""
+    rule = purpose.retention
+    if event == CONSENT_WITHDRAWN:
+        own_rule = rule is not None and rule.trigger is Trigger.CONSENT_WITHDRAWN
+        return purpose.legal_basis is LegalBasis.CONSENT and not own_rule
+    if event == OBJECTION:
+        return purpose.objection_applies
+    return True

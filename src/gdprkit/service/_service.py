@@ -45,7 +45,14 @@ from gdprkit.policy.vocab import LegalBasis, Trigger
 from gdprkit.retention._links import with_trigger
 from gdprkit.retention.engine import RetentionEngine
 from gdprkit.retention.holds import Holds
-from gdprkit.retention.schedule import schedule_link, trigger_events
+from gdprkit.retention.schedule import (
+    ENDING_EVENTS,
+    ERASURE,
+    OBJECTION,
+    ends_link,
+    schedule_link,
+    trigger_events,
+)
 from gdprkit.service._secrets import load_secrets
 from gdprkit.storage.types import (
     BlindIndexEntry,
@@ -568,8 +575,10 @@ class PrivacyService:
             How many links were rescheduled.
         """
         name = require_id(event, "event")
-        if name == Trigger.CONSENT_WITHDRAWN.value:
-            raise InvalidInputError("consent is withdrawn through service.consent.withdraw")
+        if name in ENDING_EVENTS:
+            raise InvalidInputError(
+                f"{name!r} is recorded through consent.withdraw or end_purposes"
+            )
         users = {p.id for p in self._policy.purposes if name in trigger_events(p)}
         if not users:
             raise InvalidInputError(f"no retention rule runs from event {name!r}")
@@ -595,7 +604,7 @@ class PrivacyService:
         """Withdraw a recorded trigger event (recorded by mistake); the links await it again."""
         name = require_id(event, "event")
         users = {p.id for p in self._policy.purposes if name in trigger_events(p)}
-        if not users or name == Trigger.CONSENT_WITHDRAWN.value:
+        if not users or name in ENDING_EVENTS:
             raise InvalidInputError(f"no retention rule runs from event {name!r}")
         return self._retrigger(
             name,
@@ -644,6 +653,62 @@ class PrivacyService:
                 },
             )
         return changed
+
+    def end_purposes(
+        self,
+        subject_id: str,
+        *,
+        event: str,
+        purposes: Collection[str] | None = None,
+        record_ids: Collection[str] | None = None,
+        actor: str = "application",
+    ) -> int:
+        """End a subject's links at once for an objection or an erasure (Art. 17(1), 21).
+
+        Each live link in scope gets the *event* trigger now: reads for its purpose are
+        refused from this instant, and the next sweep (or
+        ``engine.sweep_subject``) removes what no other live purpose needs. Links an
+        event cannot end are left alone: an objection ends only purposes the right to
+        object applies to (bases (e) and (f), and direct marketing). Keep a link under
+        an Art. 17(3) exception by leaving its purpose out of *purposes*.
+
+        Args:
+            subject_id: Whose links.
+            event: ``"objection"`` or ``"erasure"``.
+            purposes: Only links of these purposes (all by default).
+            record_ids: Only links of these records (all by default).
+            actor: Who decided, for the audit log.
+
+        Returns:
+            How many links were ended.
+        """
+        if event not in {OBJECTION, ERASURE}:
+            raise InvalidInputError("event must be 'objection' or 'erasure'")
+        sid = require_id(subject_id, "subject_id")
+        only_purposes = None if purposes is None else {p.id for p in self._purposes(purposes)}
+        only_records = None if record_ids is None else set(record_ids)
+        now = self._clock.now()
+        ended = 0
+        with self._store.transaction():
+            if self._store.get_subject(sid) is None:
+                raise NotFoundError("no such subject")
+            for link in self._store.links_of_subject(sid):
+                if (
+                    link.state is not LinkState.LIVE
+                    or (only_purposes is not None and link.purpose_id not in only_purposes)
+                    or (only_records is not None and link.record_id not in only_records)
+                    or not ends_link(self._policy.purpose(link.purpose_id), event)
+                ):
+                    continue
+                self._store.update_link(with_trigger(link, self._policy, event, now))
+                ended += 1
+            self.audit.append(
+                actor=actor,
+                action=f"subject.{event}",
+                ids=[sid],
+                details={"links": ended, "purposes": sorted(only_purposes or [])},
+            )
+        return ended
 
     # --- restriction ---------------------------------------------------------------------
 
