@@ -186,7 +186,18 @@ _V2 = (
     "CREATE INDEX links_live_purpose ON links (purpose_id, record_id) WHERE state = 'live'",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+_V3 = (
+    """CREATE TABLE suppressions (
+        digest BLOB NOT NULL,
+        scope TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        basis TEXT NOT NULL,
+        PRIMARY KEY (digest, scope)
+    )""",
+    "CREATE INDEX requests_state ON requests (state, received_at, id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 """Forward migration steps; ``MIGRATIONS[n - 1]`` brings a database to version ``n``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

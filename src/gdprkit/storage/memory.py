@@ -43,6 +43,7 @@ from gdprkit.storage.types import (
     ReviewTask,
     Subject,
     SubjectRequest,
+    Suppression,
 )
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class _Tables:
     holds: dict[str, Hold] = attrs.Factory(dict)
     reviews: dict[str, ReviewTask] = attrs.Factory(dict)
     breaches: dict[str, BreachRecord] = attrs.Factory(dict)
+    suppressions: dict[tuple[bytes, str], Suppression] = attrs.Factory(dict)
     texts: dict[str, PublishedText] = attrs.Factory(dict)
     disposals: dict[str, DisposalRecord] = attrs.Factory(dict)
     audit: dict[int, AuditEntry] = attrs.Factory(dict)
@@ -512,6 +514,28 @@ class MemoryStore:
                 (r for r in self._t.requests.values() if r.subject_id == subject_id),
                 key=lambda r: (r.received_at, r.id),
             )
+
+    def requests_in_state(self, states: Collection[str], *, limit: int) -> list[SubjectRequest]:
+        """Return up to *limit* requests in any of *states* by ``(received_at, id)``."""
+        wanted = set(states)
+        with self._reading():
+            found = sorted(
+                (r for r in self._t.requests.values() if r.state in wanted),
+                key=lambda r: (r.received_at, r.id),
+            )
+            return found[: max(limit, 0)]
+
+    # --- suppressions -----------------------------------------------------------------
+
+    def add_suppression(self, entry: Suppression) -> None:
+        """Store an entry; the same digest and scope again is a no-op."""
+        with self.transaction():
+            self._t.suppressions.setdefault((entry.digest, entry.scope), entry)
+
+    def is_suppressed(self, digest: bytes, scope: str) -> bool:
+        """Return whether the digest is suppressed for the scope."""
+        with self._reading():
+            return (digest, scope) in self._t.suppressions
 
     # --- holds ------------------------------------------------------------------------
 

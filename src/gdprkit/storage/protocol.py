@@ -1,8 +1,8 @@
 """The ``Store`` protocol: everything gdprkit keeps at run time, grouped by aggregate.
 
 One protocol per aggregate (subjects, records, purpose links and claims, consent
-events, subject requests, holds, review tasks, breaches, published texts, disposal
-records, audit entries, wrapped keys) and :class:`Store`, which combines them with
+events, subject requests, holds, review tasks, suppressions, breaches, published
+texts, disposal records, audit entries, wrapped keys) and :class:`Store`, which combines them with
 :meth:`Store.transaction`.
 :class:`~gdprkit.storage.memory.MemoryStore` is the executable specification and
 :mod:`gdprkit.testing.conformance` the suite every backend must pass.
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         ReviewTask,
         Subject,
         SubjectRequest,
+        Suppression,
     )
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "ReviewStore",
     "Store",
     "SubjectStore",
+    "SuppressionStore",
     "TextStore",
 ]
 
@@ -377,6 +379,13 @@ class RequestStore(Protocol):
         """Return a subject's requests by ``(received_at, id)``."""
         ...
 
+    def requests_in_state(self, states: Collection[str], *, limit: int) -> list[SubjectRequest]:
+        """Return up to *limit* requests in any of *states* by ``(received_at, id)``.
+
+        Feeds the report of requests due soon or overdue (Art. 12(3)).
+        """
+        ...
+
 
 class HoldStore(Protocol):
     """**Protocol:** legal holds, which block disposal (Art. 17(3)(e))."""
@@ -441,6 +450,18 @@ class ReviewStore(Protocol):
         limit: int,
     ) -> list[ReviewTask]:
         """Return up to *limit* tasks (of one state, or all) by ``(created_at, id)``."""
+        ...
+
+
+class SuppressionStore(Protocol):
+    """**Protocol:** suppression entries, which survive the subject's erasure (Art. 21(3))."""
+
+    def add_suppression(self, entry: Suppression) -> None:
+        """Store an entry; adding the same digest and scope again is a no-op."""
+        ...
+
+    def is_suppressed(self, digest: bytes, scope: str) -> bool:
+        """Return whether the digest is suppressed for the scope."""
         ...
 
 
@@ -561,6 +582,7 @@ class Store(
     RequestStore,
     HoldStore,
     ReviewStore,
+    SuppressionStore,
     BreachStore,
     TextStore,
     DisposalStore,

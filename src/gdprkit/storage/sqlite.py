@@ -65,6 +65,7 @@ from gdprkit.storage.types import (
     ReviewTask,
     Subject,
     SubjectRequest,
+    Suppression,
     canonical_json,
 )
 
@@ -887,6 +888,43 @@ class SQLiteStore:
                 (subject_id,),
             )
         return [self._request_of(r) for r in rows]
+
+    def requests_in_state(self, states: Collection[str], *, limit: int) -> list[SubjectRequest]:
+        """Return up to *limit* requests in any of *states* by ``(received_at, id)``."""
+        wanted = sorted(set(states))
+        if not wanted:
+            return []
+        marks = ", ".join("?" * len(wanted))
+        with self._tx(write=False):
+            rows = self._all(
+                f"SELECT {self._REQUEST_COLUMNS} FROM requests "  # noqa: S608 - placeholders only
+                f"WHERE state IN ({marks}) ORDER BY received_at, id LIMIT ?",
+                (*wanted, max(limit, 0)),
+            )
+        return [self._request_of(r) for r in rows]
+
+    # --- suppressions -----------------------------------------------------------------
+
+    def add_suppression(self, entry: Suppression) -> None:
+        """Store an entry; the same digest and scope again is a no-op."""
+        with self._tx(write=True):
+            self._run(
+                "INSERT OR IGNORE INTO suppressions (digest, scope, created_at, basis) "
+                "VALUES (?, ?, ?, ?)",
+                (
+                    entry.digest,
+                    entry.scope,
+                    _us(entry.created_at, "Suppression.created_at"),
+                    entry.basis,
+                ),
+            )
+
+    def is_suppressed(self, digest: bytes, scope: str) -> bool:
+        """Return whether the digest is suppressed for the scope."""
+        with self._tx(write=False):
+            return self._exists(
+                "SELECT 1 FROM suppressions WHERE digest = ? AND scope = ?", (digest, scope)
+            )
 
     # --- holds ------------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ __all__ = [
     "ReviewTask",
     "Subject",
     "SubjectRequest",
+    "Suppression",
     "canonical_json",
     "jsonable",
 ]
@@ -480,6 +481,27 @@ class DisposalRecord:
             "fields_removed": list(self.fields_removed),
         }
         return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+@attrs.frozen(kw_only=True)
+class Suppression:
+    """A "do not contact" entry that outlives the person's other data (Art. 21(3), 17).
+
+    After an objection to direct marketing the organisation must not mail the person
+    again, even after erasing everything else about them; so the entry holds only a
+    keyed digest of the address under a suppression key of its own, never the address.
+
+    Attributes:
+        digest: Keyed, truncated HMAC of the normalised address (a blind-index digest).
+        scope: What is suppressed, e.g. a purpose id such as ``"email_marketing"``.
+        created_at: When, UTC.
+        basis: Why it may be kept, e.g. ``"Art. 21(3) objection; Art. 17(3)(b)"``.
+    """
+
+    digest: bytes = attrs.field(repr=False)
+    scope: str
+    created_at: dt.datetime = attrs.field(converter=_utc)
+    basis: str
 
 
 @attrs.frozen(kw_only=True)

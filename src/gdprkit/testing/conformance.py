@@ -70,6 +70,7 @@ from gdprkit.storage.types import (
     ReviewTask,
     Subject,
     SubjectRequest,
+    Suppression,
 )
 
 __all__ = ["T0", "StoreConformance", "protocol_mismatches"]
@@ -747,6 +748,32 @@ class StoreConformance:
         assert store.get_hold("h1") == released
         with pytest.raises(NotFoundError):
             store.release_hold("nope", at=T0)
+
+    def test_requests_in_state(self, store: Store) -> None:
+        for i, state in enumerate(("received", "completed", "verifying", "received")):
+            store.add_request(
+                SubjectRequest(
+                    id=f"q{i}",
+                    subject_id="s1",
+                    kind="access",
+                    received_at=T0 + i * _HOUR,
+                    state=state,
+                )
+            )
+        open_ones = store.requests_in_state(["received", "verifying"], limit=10)
+        assert [r.id for r in open_ones] == ["q0", "q2", "q3"]
+        assert [r.id for r in store.requests_in_state(["received"], limit=1)] == ["q0"]
+        assert store.requests_in_state([], limit=10) == []
+
+    def test_suppressions_survive_the_subject(self, store: Store) -> None:
+        _subject(store)
+        entry = Suppression(digest=b"\x01d", scope="email_marketing", created_at=T0, basis="21(3)")
+        store.add_suppression(entry)
+        store.add_suppression(attrs.evolve(entry, created_at=T0 + _HOUR))
+        store.delete_subject("s1")
+        assert store.is_suppressed(b"\x01d", "email_marketing")
+        assert not store.is_suppressed(b"\x01d", "other")
+        assert not store.is_suppressed(b"\x02d", "email_marketing")
 
     def test_reviews(self, store: Store) -> None:
         task = ReviewTask(
