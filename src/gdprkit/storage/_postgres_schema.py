@@ -176,7 +176,36 @@ _V1 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+_V2 = (
+    f"""CREATE TABLE reviews (
+        id {_ID} PRIMARY KEY,
+        record_id {_ID},
+        purpose_id {_ID},
+        subject_id {_ID},
+        due_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL,
+        state {_ID},
+        decided_at timestamptz,
+        decided_by text,
+        justification text,
+        keep_until timestamptz
+    )""",
+    "CREATE INDEX reviews_state ON reviews (state, created_at, id)",
+    "CREATE INDEX reviews_created ON reviews (created_at, id)",
+    f"""CREATE TABLE breaches (
+        id {_ID} PRIMARY KEY,
+        aware_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL,
+        state text NOT NULL,
+        details text NOT NULL
+    )""",
+    "CREATE INDEX disposals_executed ON disposals (executed_at, id)",
+    "CREATE INDEX links_live_purpose ON links (purpose_id, record_id) WHERE state = 'live'",
+    """CREATE INDEX links_deferred ON links (record_id)
+        WHERE claim_id IS NULL AND lease_until IS NOT NULL""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 """Forward migration steps; ``MIGRATIONS[n - 1]`` brings a schema to version ``n``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
