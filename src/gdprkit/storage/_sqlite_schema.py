@@ -197,7 +197,29 @@ _V3 = (
     "CREATE INDEX requests_state ON requests (state, received_at, id)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+_V4 = (
+    """CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        record_id TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        external_ref TEXT,
+        purpose_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        categories TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT,
+        done_at INTEGER
+    )""",
+    "CREATE INDEX tasks_ready ON tasks (next_attempt_at, id) WHERE state = 'pending'",
+    "CREATE INDEX tasks_state ON tasks (state, created_at, id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 """Forward migration steps; ``MIGRATIONS[n - 1]`` brings a database to version ``n``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -30,6 +30,7 @@ from gdprkit.storage.types import (
     Claim,
     ConsentEvent,
     DisposalRecord,
+    DisposalTask,
     Hold,
     HoldScope,
     LinkKey,
@@ -44,6 +45,7 @@ from gdprkit.storage.types import (
     Subject,
     SubjectRequest,
     Suppression,
+    TaskState,
 )
 
 if TYPE_CHECKING:
@@ -77,6 +79,7 @@ class _Tables:
     reviews: dict[str, ReviewTask] = attrs.Factory(dict)
     breaches: dict[str, BreachRecord] = attrs.Factory(dict)
     suppressions: dict[tuple[bytes, str], Suppression] = attrs.Factory(dict)
+    tasks: dict[str, DisposalTask] = attrs.Factory(dict)
     texts: dict[str, PublishedText] = attrs.Factory(dict)
     disposals: dict[str, DisposalRecord] = attrs.Factory(dict)
     audit: dict[int, AuditEntry] = attrs.Factory(dict)
@@ -523,6 +526,67 @@ class MemoryStore:
                 (r for r in self._t.requests.values() if r.state in wanted),
                 key=lambda r: (r.received_at, r.id),
             )
+            return found[: max(limit, 0)]
+
+    # --- disposal tasks ---------------------------------------------------------------
+
+    def add_task(self, task: DisposalTask) -> None:
+        """Store a new task."""
+        with self.transaction():
+            if task.id in self._t.tasks:
+                raise ConflictError("task id already exists")
+            self._t.tasks[task.id] = task
+
+    def get_task(self, task_id: str) -> DisposalTask | None:
+        """Return the task, or ``None``."""
+        with self._reading():
+            return self._t.tasks.get(task_id)
+
+    def update_task(self, task: DisposalTask) -> None:
+        """Write a changed task."""
+        with self.transaction():
+            if task.id not in self._t.tasks:
+                raise NotFoundError("no such task")
+            self._t.tasks[task.id] = task
+
+    def claim_task(
+        self, task_id: str, *, now: dt.datetime, until: dt.datetime
+    ) -> DisposalTask | None:
+        """Take a due pending task for one attempt; ``None`` if it is not free."""
+        now = to_utc(now, what="claim_task(now)")
+        until = to_utc(until, what="claim_task(until)")
+        with self.transaction():
+            task = self._t.tasks.get(task_id)
+            if task is None or task.state is not TaskState.PENDING or task.next_attempt_at > now:
+                return None
+            task = attrs.evolve(task, attempts=task.attempts + 1, next_attempt_at=until)
+            self._t.tasks[task_id] = task
+            return task
+
+    def tasks(
+        self,
+        *,
+        state: TaskState | None = None,
+        ready_at: dt.datetime | None = None,
+        limit: int,
+    ) -> list[DisposalTask]:
+        """Return up to *limit* tasks (ready ones, or of a state, or all)."""
+        ready = _opt_instant(ready_at, "tasks(ready_at)")
+        with self._reading():
+            if ready is not None:
+                found = sorted(
+                    (
+                        t
+                        for t in self._t.tasks.values()
+                        if t.state is TaskState.PENDING and t.next_attempt_at <= ready
+                    ),
+                    key=lambda t: (t.next_attempt_at, t.id),
+                )
+            else:
+                found = sorted(
+                    (t for t in self._t.tasks.values() if state is None or t.state == state),
+                    key=lambda t: (t.created_at, t.id),
+                )
             return found[: max(limit, 0)]
 
     # --- suppressions -----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The ``Store`` protocol: everything gdprkit keeps at run time, grouped by aggregate.
 
 One protocol per aggregate (subjects, records, purpose links and claims, consent
-events, subject requests, holds, review tasks, suppressions, breaches, published
+events, subject requests, holds, review and disposal tasks, suppressions, breaches, published
 texts, disposal records, audit entries, wrapped keys) and :class:`Store`, which combines them with
 :meth:`Store.transaction`.
 :class:`~gdprkit.storage.memory.MemoryStore` is the executable specification and
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         Claim,
         ConsentEvent,
         DisposalRecord,
+        DisposalTask,
         Hold,
         HoldScope,
         LinkKey,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
         Subject,
         SubjectRequest,
         Suppression,
+        TaskState,
     )
 
 __all__ = [
@@ -69,6 +71,7 @@ __all__ = [
     "Store",
     "SubjectStore",
     "SuppressionStore",
+    "TaskStore",
     "TextStore",
 ]
 
@@ -453,6 +456,56 @@ class ReviewStore(Protocol):
         ...
 
 
+class TaskStore(Protocol):
+    """**Protocol:** disposal tasks for referenced records, acknowledged by a handler."""
+
+    def add_task(self, task: DisposalTask) -> None:
+        """Store a new task.
+
+        Raises:
+            ConflictError: the id exists.
+        """
+        ...
+
+    def get_task(self, task_id: str) -> DisposalTask | None:
+        """Return the task, or ``None``."""
+        ...
+
+    def update_task(self, task: DisposalTask) -> None:
+        """Write a changed task (attempts, next attempt, error, state).
+
+        Raises:
+            NotFoundError: no such task.
+        """
+        ...
+
+    def claim_task(
+        self, task_id: str, *, now: dt.datetime, until: dt.datetime
+    ) -> DisposalTask | None:
+        """Take a pending task whose ``next_attempt_at <= now`` for one attempt, atomically.
+
+        Sets ``next_attempt_at`` to *until* (the attempt's lease) and adds one to
+        ``attempts``; returns the updated task, or ``None`` when the task is done, not
+        yet due, unknown, or taken by another runner.
+        """
+        ...
+
+    def tasks(
+        self,
+        *,
+        state: TaskState | None = None,
+        ready_at: dt.datetime | None = None,
+        limit: int,
+    ) -> list[DisposalTask]:
+        """Return up to *limit* tasks.
+
+        With *ready_at*: pending tasks with ``next_attempt_at <= ready_at`` by
+        ``(next_attempt_at, id)``; otherwise tasks (of *state*, or all) by
+        ``(created_at, id)``.
+        """
+        ...
+
+
 class SuppressionStore(Protocol):
     """**Protocol:** suppression entries, which survive the subject's erasure (Art. 21(3))."""
 
@@ -582,6 +635,7 @@ class Store(
     RequestStore,
     HoldStore,
     ReviewStore,
+    TaskStore,
     SuppressionStore,
     BreachStore,
     TextStore,

@@ -53,6 +53,7 @@ from gdprkit.storage.types import (
     Claim,
     ConsentEvent,
     DisposalRecord,
+    DisposalTask,
     Hold,
     HoldScope,
     LinkKey,
@@ -66,6 +67,7 @@ from gdprkit.storage.types import (
     Subject,
     SubjectRequest,
     Suppression,
+    TaskState,
     canonical_json,
 )
 
@@ -902,6 +904,126 @@ class SQLiteStore:
                 (*wanted, max(limit, 0)),
             )
         return [self._request_of(r) for r in rows]
+
+    # --- disposal tasks ---------------------------------------------------------------
+
+    _TASK_COLUMNS = (
+        "id, record_id, subject_id, external_ref, purpose_id, action, categories, reason, "
+        "due_at, created_at, state, attempts, next_attempt_at, last_error, done_at"
+    )
+
+    @staticmethod
+    def _task_of(row: Any) -> DisposalTask:  # noqa: ANN401 - a row
+        return DisposalTask(
+            id=row[0],
+            record_id=row[1],
+            subject_id=row[2],
+            external_ref=row[3],
+            purpose_id=row[4],
+            action=row[5],
+            categories=json.loads(row[6]),
+            reason=row[7],
+            due_at=_dt(row[8]),
+            created_at=_dt(row[9]),
+            state=row[10],
+            attempts=row[11],
+            next_attempt_at=_dt(row[12]),
+            last_error=row[13],
+            done_at=_opt_dt(row[14]),
+        )
+
+    def add_task(self, task: DisposalTask) -> None:
+        """Store a new task."""
+        with self._tx(write=True):
+            if self._exists("SELECT 1 FROM tasks WHERE id = ?", (task.id,)):
+                raise ConflictError("task id already exists")
+            self._run(
+                f"INSERT INTO tasks ({self._TASK_COLUMNS}) "  # noqa: S608 - constant columns
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    task.id,
+                    task.record_id,
+                    task.subject_id,
+                    task.external_ref,
+                    task.purpose_id,
+                    task.action,
+                    _json(list(task.categories)),
+                    task.reason,
+                    _us(task.due_at, "DisposalTask.due_at"),
+                    _us(task.created_at, "DisposalTask.created_at"),
+                    task.state.value,
+                    task.attempts,
+                    _us(task.next_attempt_at, "DisposalTask.next_attempt_at"),
+                    task.last_error,
+                    _opt_us(task.done_at, "DisposalTask.done_at"),
+                ),
+            )
+
+    def get_task(self, task_id: str) -> DisposalTask | None:
+        """Return the task, or ``None``."""
+        with self._tx(write=False):
+            row = self._one(
+                f"SELECT {self._TASK_COLUMNS} FROM tasks WHERE id = ?",  # noqa: S608 - constant columns
+                (task_id,),
+            )
+        return None if row is None else self._task_of(row)
+
+    def update_task(self, task: DisposalTask) -> None:
+        """Write a changed task."""
+        with self._tx(write=True):
+            cur = self._run(
+                "UPDATE tasks SET state = ?, attempts = ?, next_attempt_at = ?, "
+                "last_error = ?, done_at = ? WHERE id = ?",
+                (
+                    task.state.value,
+                    task.attempts,
+                    _us(task.next_attempt_at, "DisposalTask.next_attempt_at"),
+                    task.last_error,
+                    _opt_us(task.done_at, "DisposalTask.done_at"),
+                    task.id,
+                ),
+            )
+            if cur.rowcount == 0:
+                raise NotFoundError("no such task")
+
+    def claim_task(
+        self, task_id: str, *, now: dt.datetime, until: dt.datetime
+    ) -> DisposalTask | None:
+        """Take a due pending task for one attempt; ``None`` if it is not free."""
+        now_us, until_us = _us(now, "claim_task(now)"), _us(until, "claim_task(until)")
+        with self._tx(write=True):
+            cur = self._run(
+                "UPDATE tasks SET attempts = attempts + 1, next_attempt_at = ? "
+                "WHERE id = ? AND state = 'pending' AND next_attempt_at <= ?",
+                (until_us, task_id, now_us),
+            )
+            if cur.rowcount == 0:
+                return None
+            return self.get_task(task_id)
+
+    def tasks(
+        self,
+        *,
+        state: TaskState | None = None,
+        ready_at: dt.datetime | None = None,
+        limit: int,
+    ) -> list[DisposalTask]:
+        """Return up to *limit* tasks (ready ones, or of a state, or all)."""
+        with self._tx(write=False):
+            if ready_at is not None:
+                rows = self._all(
+                    f"SELECT {self._TASK_COLUMNS} FROM tasks WHERE state = 'pending' "  # noqa: S608 - constant columns
+                    "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+                    (_us(ready_at, "tasks(ready_at)"), max(limit, 0)),
+                )
+            else:
+                state_text = None if state is None else TaskState(state).value
+                rows = self._all(
+                    f"SELECT {self._TASK_COLUMNS} FROM tasks WHERE (? IS NULL OR state = ?) "  # noqa: S608 - constant columns
+                    "ORDER BY created_at, id LIMIT ?",
+                    (state_text, state_text, max(limit, 0)),
+                )
+        return [self._task_of(r) for r in rows]
 
     # --- suppressions -----------------------------------------------------------------
 

@@ -37,6 +37,7 @@ __all__ = [
     "ConsentAction",
     "ConsentEvent",
     "DisposalRecord",
+    "DisposalTask",
     "Hold",
     "HoldScope",
     "LinkKey",
@@ -51,6 +52,7 @@ __all__ = [
     "Subject",
     "SubjectRequest",
     "Suppression",
+    "TaskState",
     "canonical_json",
     "jsonable",
 ]
@@ -173,8 +175,10 @@ class Record:
         kind: Managed (values here) or referenced (values in the embedding service).
         created_at: When it was stored, UTC.
         external_ref: The embedding service's own reference; referenced records only.
-        fields: Category id to ciphertext; managed records only. The repr shows only
-            the category ids.
+        fields: Category id to ciphertext. A referenced record names its categories
+            with empty values: the values live in the embedding service, and the
+            engine needs to know which categories to tell it to remove. The repr shows
+            only the category ids.
     """
 
     id: str
@@ -189,9 +193,14 @@ class Record:
         repr=lambda f: repr(sorted(f)),
     )
 
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The record's category ids, sorted."""
+        return tuple(sorted(self.fields))
+
     def __attrs_post_init__(self) -> None:
-        if self.kind is RecordKind.REFERENCED and self.fields:
-            raise ValueError("a referenced record holds no field values")
+        if self.kind is RecordKind.REFERENCED and any(self.fields.values()):
+            raise ValueError("a referenced record holds no field values, only category ids")
         if self.kind is RecordKind.MANAGED and self.external_ref is not None:
             raise ValueError("a managed record has no external_ref")
 
@@ -587,6 +596,58 @@ class BreachRecord:
     created_at: dt.datetime = attrs.field(converter=_utc)
     state: str
     details: dict[str, Any] = attrs.field(factory=dict, converter=jsonable, hash=False)
+
+
+class TaskState(enum.StrEnum):
+    """Where a disposal task for a referenced record stands."""
+
+    PENDING = "pending"
+    """Not yet acknowledged by the embedding service's handler (maybe failing)."""
+    DONE = "done"
+    """Acknowledged: the handler disposed of the data; never executed again."""
+
+
+@attrs.frozen(kw_only=True)
+class DisposalTask:
+    """What an embedding service must dispose of for a referenced record (LEGAL.md RET-11).
+
+    Attributes:
+        id: Made by the engine.
+        record_id: The referenced record.
+        subject_id: Its subject.
+        external_ref: The embedding service's own reference for the record.
+        purpose_id: The purpose whose link ended.
+        action: ``remove_fields``, ``delete`` or ``anonymise``.
+        categories: The category ids to remove (all of them for a whole record).
+        reason: Why, in words, without personal data.
+        due_at: When the link became due, UTC.
+        created_at: When the task was made, UTC.
+        state: Pending or done.
+        attempts: Handler calls so far.
+        next_attempt_at: When the task may be tried (again), UTC.
+        last_error: The type of the last failure, never its message.
+        done_at: When the handler acknowledged, UTC.
+    """
+
+    id: str
+    record_id: str
+    subject_id: str
+    external_ref: str | None
+    purpose_id: str
+    action: str
+    categories: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    reason: str
+    due_at: dt.datetime = attrs.field(converter=_utc)
+    created_at: dt.datetime = attrs.field(converter=_utc)
+    state: TaskState = attrs.field(default=TaskState.PENDING, converter=TaskState)
+    attempts: int = 0
+    next_attempt_at: dt.datetime = attrs.field(converter=_utc)
+    last_error: str | None = None
+    done_at: dt.datetime | None = attrs.field(default=None, converter=_opt_utc)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.state is TaskState.DONE) != (self.done_at is not None):
+            raise ValueError("done_at is set exactly when the task is done")
 
 
 # --- audit ----------------------------------------------------------------------------

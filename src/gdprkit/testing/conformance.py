@@ -57,6 +57,7 @@ from gdprkit.storage.types import (
     BreachRecord,
     ConsentEvent,
     DisposalRecord,
+    DisposalTask,
     Hold,
     HoldScope,
     LinkKey,
@@ -71,6 +72,7 @@ from gdprkit.storage.types import (
     Subject,
     SubjectRequest,
     Suppression,
+    TaskState,
 )
 
 __all__ = ["T0", "StoreConformance", "protocol_mismatches"]
@@ -423,6 +425,11 @@ class StoreConformance:
         assert store.get_record("r1") == ref
         with pytest.raises(ConflictError):
             store.put_fields("r1", {"email": b"x"})
+        named = attrs.evolve(ref, id="r2", fields={"email": b"", "name": b""})
+        store.add_record(named)
+        assert store.get_record("r2") == named
+        assert store.remove_fields("r2", ["email"]) == ["email"]
+        assert store.get_record("r2").categories == ("name",)  # type: ignore[union-attr]
 
     def test_fields(self, store: Store) -> None:
         _subject(store)
@@ -764,6 +771,39 @@ class StoreConformance:
         assert [r.id for r in open_ones] == ["q0", "q2", "q3"]
         assert [r.id for r in store.requests_in_state(["received"], limit=1)] == ["q0"]
         assert store.requests_in_state([], limit=10) == []
+
+    def test_disposal_tasks(self, store: Store) -> None:
+        task = DisposalTask(
+            id="t1",
+            record_id="r1",
+            subject_id="s1",
+            external_ref="crm:1",
+            purpose_id="p1",
+            action="remove_fields",
+            categories=["email"],
+            reason="retention",
+            due_at=T0,
+            created_at=T0,
+            next_attempt_at=T0,
+        )
+        store.add_task(task)
+        store.add_task(attrs.evolve(task, id="t0", created_at=T0 + _HOUR, next_attempt_at=T0))
+        with pytest.raises(ConflictError):
+            store.add_task(task)
+        assert store.get_task("t1") == task
+        assert [t.id for t in store.tasks(ready_at=T0, limit=10)] == ["t0", "t1"]
+        claimed = store.claim_task("t1", now=T0, until=T0 + _HOUR)
+        assert claimed == attrs.evolve(task, attempts=1, next_attempt_at=T0 + _HOUR)
+        assert store.claim_task("t1", now=T0, until=T0 + _HOUR) is None
+        assert [t.id for t in store.tasks(ready_at=T0, limit=10)] == ["t0"]
+        done = attrs.evolve(claimed, state=TaskState.DONE, done_at=T0 + _HOUR)
+        store.update_task(done)
+        assert store.claim_task("t1", now=T0 + 2 * _HOUR, until=T0 + 3 * _HOUR) is None
+        assert store.claim_task("nope", now=T0, until=T0 + _HOUR) is None
+        assert [t.id for t in store.tasks(state=TaskState.DONE, limit=10)] == ["t1"]
+        assert [t.id for t in store.tasks(limit=10)] == ["t1", "t0"]
+        with pytest.raises(NotFoundError):
+            store.update_task(attrs.evolve(task, id="nope"))
 
     def test_suppressions_survive_the_subject(self, store: Store) -> None:
         _subject(store)
