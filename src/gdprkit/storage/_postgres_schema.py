@@ -205,7 +205,18 @@ _V2 = (
         WHERE claim_id IS NULL AND lease_until IS NOT NULL""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+_V3 = (
+    f"""CREATE TABLE suppressions (
+        digest bytea NOT NULL,
+        scope {_ID},
+        created_at timestamptz NOT NULL,
+        basis text NOT NULL,
+        PRIMARY KEY (digest, scope)
+    )""",
+    "CREATE INDEX requests_state ON requests (state, received_at, id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 """Forward migration steps; ``MIGRATIONS[n - 1]`` brings a schema to version ``n``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

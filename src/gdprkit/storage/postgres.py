@@ -77,6 +77,7 @@ from gdprkit.storage.types import (
     ReviewTask,
     Subject,
     SubjectRequest,
+    Suppression,
     canonical_json,
 )
 
@@ -1056,6 +1057,37 @@ class PostgresStore:
                 (subject_id,),
             )
         return [self._request_of(r) for r in rows]
+
+    def requests_in_state(self, states: Collection[str], *, limit: int) -> list[SubjectRequest]:
+        """Return up to *limit* requests in any of *states* by ``(received_at, id)``."""
+        wanted = sorted(set(states))
+        if not wanted:
+            return []
+        with self.transaction():
+            rows = self._all(
+                "SELECT " + self._REQUEST_COLUMNS + " FROM requests "  # noqa: S608 - constant columns
+                "WHERE state = ANY(%s::text[]) ORDER BY received_at, id LIMIT %s",
+                (wanted, max(limit, 0)),
+            )
+        return [self._request_of(r) for r in rows]
+
+    # --- suppressions -----------------------------------------------------------------
+
+    def add_suppression(self, entry: Suppression) -> None:
+        """Store an entry; the same digest and scope again is a no-op."""
+        with self.transaction():
+            self._run(
+                "INSERT INTO suppressions (digest, scope, created_at, basis) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (digest, scope) DO NOTHING",
+                (entry.digest, entry.scope, entry.created_at, entry.basis),
+            )
+
+    def is_suppressed(self, digest: bytes, scope: str) -> bool:
+        """Return whether the digest is suppressed for the scope."""
+        with self.transaction():
+            return self._exists(
+                "SELECT 1 FROM suppressions WHERE digest = %s AND scope = %s", (digest, scope)
+            )
 
     # --- holds ------------------------------------------------------------------------
 
