@@ -42,8 +42,10 @@ from gdprkit.errors import ConflictError, InvalidInputError, NotFoundError
 from gdprkit.legaltime.explain import describe_rule
 from gdprkit.policy.vocab import DisposalAction
 from gdprkit.retention.schedule import ENDING_EVENTS, ends_link
+from gdprkit.retention.tasks import Backoff, TaskRunReport
 from gdprkit.storage.types import (
     DisposalRecord,
+    DisposalTask,
     Hold,
     HoldScope,
     LinkKey,
@@ -53,6 +55,7 @@ from gdprkit.storage.types import (
     RecordKind,
     ReviewState,
     ReviewTask,
+    TaskState,
 )
 
 if TYPE_CHECKING:
@@ -62,6 +65,7 @@ if TYPE_CHECKING:
     from gdprkit.clock import Clock
     from gdprkit.crypto import Keyring
     from gdprkit.policy.model import Policy, Purpose
+    from gdprkit.retention.tasks import DisposalHandler
     from gdprkit.storage.protocol import Store
 
 __all__ = [
@@ -91,8 +95,7 @@ class Effect(enum.StrEnum):
     REVIEW = "review"
     """The rule asks for a disposition review; nothing goes until approved (RET-09)."""
     BLOCKED = "blocked"
-    """A legal hold covers it (RET-07), processing is restricted (Art. 18), or a
-    referenced record awaits its handler."""
+    """A legal hold covers it (RET-07), or processing is restricted (Art. 18)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -151,7 +154,7 @@ class Plan:
 
     @property
     def blocked(self) -> tuple[PlannedItem, ...]:
-        """The listed items a hold (or a missing handler) blocks."""
+        """The listed items a hold or a restriction blocks."""
         return tuple(i for i in self.items if i.effect is Effect.BLOCKED)
 
 
@@ -183,6 +186,7 @@ class SweepReport:
         deferred: Links a hold blocked (or awaiting a handler), left for a later sweep.
         reviews_opened: Review tasks opened (RET-09).
         awaiting_review: Links whose review is still pending.
+        tasks_created: Disposal tasks handed to embedding services (referenced records).
         disposal_ids: Ids of the disposal records written (the last 1,000 at most).
         max_lateness: The longest time between a link's ``eligible_from`` and its end.
     """
@@ -195,6 +199,7 @@ class SweepReport:
     deferred: int = 0
     reviews_opened: int = 0
     awaiting_review: int = 0
+    tasks_created: int = 0
     disposal_ids: tuple[str, ...] = ()
     max_lateness: dt.timedelta | None = None
 
@@ -257,7 +262,8 @@ class _Batch:
 
     counts: dict[str, int] = attrs.Factory(
         lambda: dict.fromkeys(
-            ("ended", "fields", "records", "shredded", "deferred", "opened", "pending"), 0
+            ("ended", "fields", "records", "shredded", "deferred", "opened", "pending", "tasks"),
+            0,
         )
     )
     disposals: list[DisposalRecord] = attrs.Factory(list)
@@ -275,6 +281,7 @@ class _Batch:
             "subjects_shredded": c["shredded"],
             "deferred": c["deferred"],
             "reviews_opened": c["opened"],
+            "tasks_created": c["tasks"],
         }
 
     def added_to(self, report: SweepReport) -> SweepReport:
@@ -293,9 +300,18 @@ class _Batch:
             deferred=report.deferred + c["deferred"],
             reviews_opened=report.reviews_opened + c["opened"],
             awaiting_review=report.awaiting_review + c["pending"],
+            tasks_created=report.tasks_created + c["tasks"],
             disposal_ids=(*report.disposal_ids, *(d.id for d in self.disposals))[-1000:],
             max_lateness=lateness,
         )
+
+
+def _action_of(found: _Assessment) -> str:
+    if found.effect is Effect.DISPOSE_RECORD:
+        return found.action or "delete"
+    if found.effect is Effect.REMOVE_FIELDS:
+        return "remove_fields"
+    return "end_link"
 
 
 def _covers(hold: Hold, record: Record, purpose_id: str, removed: Iterable[str]) -> bool:
@@ -410,7 +426,7 @@ class RetentionEngine:
         hold_ids = tuple(h.id for h in holds if _covers(h, record, link.purpose_id, removed))
         if hold_ids:
             return _Assessment(Effect.BLOCKED, reason, action, removed, hold_ids)
-        if record.kind is RecordKind.REFERENCED or link.restricted:
+        if link.restricted:
             # Art. 18: a restricted link is stored, not used and not erased.
             return _Assessment(Effect.BLOCKED, reason, action, removed)
         rule = None if purpose is None else purpose.retention
@@ -578,7 +594,9 @@ class RetentionEngine:
             elif found.effect is Effect.REVIEW:
                 self._open_review(link, record, found, at, batch)
             else:
-                batch.disposals.append(self._dispose(link, record, found, at, batch.counts))
+                disposal = self._dispose(link, record, found, at, batch.counts)
+                if disposal is not None:
+                    batch.disposals.append(disposal)
                 late = at - link.eligible_from
                 batch.lateness = late if batch.lateness is None else max(batch.lateness, late)
         return batch
@@ -683,37 +701,76 @@ class RetentionEngine:
         found: _Assessment,
         at: dt.datetime,
         counts: dict[str, int],
-    ) -> DisposalRecord:
-        store = self._store
+    ) -> DisposalRecord | None:
+        """End the link and dispose; for a referenced record, hand a task to its service."""
         assert link.eligible_from is not None  # noqa: S101 - only due links get here
-        store.update_link(
+        self._store.update_link(
             attrs.evolve(link, state=LinkState.ENDED, ended_at=at, end_reason=found.reason)
         )
         counts["ended"] += 1
-        if found.effect is Effect.DISPOSE_RECORD:
+        rule, _ = self._rule_words(link, found.reason)
+        if record.kind is RecordKind.REFERENCED and found.effect is not Effect.END_LINK:
+            self._store.add_task(
+                DisposalTask(
+                    id=uuid.uuid4().hex,
+                    record_id=record.id,
+                    subject_id=record.subject_id,
+                    external_ref=record.external_ref,
+                    purpose_id=link.purpose_id,
+                    action=_action_of(found),
+                    categories=found.fields,
+                    reason=rule,
+                    due_at=link.eligible_from,
+                    created_at=at,
+                    next_attempt_at=at,
+                )
+            )
+            counts["tasks"] += 1
+            return None
+        return self._apply(
+            record,
+            purpose_id=link.purpose_id,
+            action=_action_of(found),
+            categories=found.fields,
+            rule=rule,
+            due_at=link.eligible_from,
+            at=at,
+            counts=counts,
+        )
+
+    def _apply(
+        self,
+        record: Record,
+        *,
+        purpose_id: str,
+        action: str,
+        categories: tuple[str, ...],
+        rule: str,
+        due_at: dt.datetime,
+        at: dt.datetime,
+        counts: dict[str, int],
+    ) -> DisposalRecord:
+        """Remove the data and leave the disposal record (proof without personal data)."""
+        store = self._store
+        if action in {"delete", "anonymise"}:
             store.delete_record(record.id)
             counts["records"] += 1
             if not store.records_of_subject(record.subject_id):
                 self._forget_subject(record.subject_id)
                 counts["shredded"] += 1
-            action = found.action or "delete"
-        elif found.effect is Effect.REMOVE_FIELDS:
-            store.remove_fields(record.id, found.fields)
-            counts["fields"] += len(found.fields)
-            action = "remove_fields"
-        else:
-            action = "end_link"
-        rule, _ = self._rule_words(link, found.reason)
+        elif action == "remove_fields":
+            store.remove_fields(record.id, categories)
+            counts["fields"] += len(categories)
         disposal = DisposalRecord(
             id=uuid.uuid4().hex,
             record_id=record.id,
             subject_id=record.subject_id,
-            purpose_ids=(link.purpose_id,),
+            purpose_ids=(purpose_id,),
             rule=rule,
             action=action,
-            due_at=link.eligible_from,
+            due_at=due_at,
             executed_at=at,
-            fields_removed=found.fields,
+            fields_removed=categories,
         )
         store.add_disposal(disposal)
         return disposal
@@ -723,6 +780,104 @@ class RetentionEngine:
         self._keyring.shred(subject_id, reason="retention: nothing of the subject remains")
         self._store.remove_blind_index(subject_id)
         self._store.delete_subject(subject_id)
+
+    # --- disposal tasks of referenced records -------------------------------------------
+
+    def run_tasks(
+        self,
+        handler: DisposalHandler,
+        now: dt.datetime | None = None,
+        *,
+        limit: int = 100,
+        lease: dt.timedelta = dt.timedelta(minutes=5),
+        backoff: Backoff | None = None,
+    ) -> TaskRunReport:
+        """Hand ready disposal tasks to *handler*; apply those it acknowledges (RET-11).
+
+        Each task is claimed for one attempt (so concurrent runners never call the
+        handler for the same task at once), the handler is called outside any
+        transaction, and then, in one transaction, the task is marked done, the
+        record's metadata updated or removed, a disposal record and an audit entry
+        written. A handler that raises leaves the task pending, retried after
+        ``backoff.delay(attempts)``; only the exception's type is stored.
+        """
+        policy = backoff or Backoff()
+        if limit < 1 or lease <= dt.timedelta(0):
+            raise InvalidInputError("limit and lease must be positive")
+        at = instant(now, self._clock, "run_tasks(now)")
+        attempted = done = failed = 0
+        for ready in self._store.tasks(ready_at=at, limit=limit):
+            task = self._store.claim_task(ready.id, now=at, until=at + lease)
+            if task is None:
+                continue  # another runner took it, or it was acknowledged meanwhile
+            attempted += 1
+            try:
+                handler.dispose(task)
+            except Exception as exc:  # noqa: BLE001 - any failure of the service is reported
+                failed += 1
+                self._task_failed(task, type(exc).__name__, at + policy.delay(task.attempts))
+            else:
+                done += self._task_done(task, at)
+        return TaskRunReport(
+            attempted=attempted,
+            done=done,
+            failed=failed,
+            failing=tuple(t.id for t in self.failing_tasks(policy.report_after)),
+        )
+
+    def _task_failed(self, task: DisposalTask, error: str, retry_at: dt.datetime) -> None:
+        with self._store.transaction():
+            current = self._store.get_task(task.id)
+            if current is None or current.state is TaskState.DONE:
+                return
+            self._store.update_task(
+                attrs.evolve(current, last_error=error, next_attempt_at=retry_at)
+            )
+            self._audit.append(
+                actor=self._worker,
+                action="retention.task.failed",
+                ids=[task.id, task.record_id],
+                details={"attempts": current.attempts, "error": error},
+            )
+
+    def _task_done(self, task: DisposalTask, at: dt.datetime) -> int:
+        store = self._store
+        with store.transaction():
+            current = store.get_task(task.id)
+            if current is None or current.state is TaskState.DONE:
+                return 0  # acknowledged before: never applied twice
+            store.update_task(attrs.evolve(current, state=TaskState.DONE, done_at=at))
+            record = store.get_record(task.record_id)
+            counts = _Batch().counts
+            covers = []
+            if record is not None:
+                disposal = self._apply(
+                    record,
+                    purpose_id=task.purpose_id,
+                    action=task.action,
+                    categories=task.categories,
+                    rule=task.reason,
+                    due_at=task.due_at,
+                    at=at,
+                    counts=counts,
+                )
+                covers.append(disposal.digest())
+            self._audit.append(
+                actor=self._worker,
+                action="retention.task.done",
+                ids=[task.id, task.record_id],
+                details={"action": task.action, "attempts": current.attempts},
+                covers=covers,
+            )
+        return 1
+
+    def failing_tasks(self, min_attempts: int = 3, *, limit: int = 1000) -> list[DisposalTask]:
+        """Return pending tasks that failed at least *min_attempts* times, oldest first."""
+        return [
+            t
+            for t in self._store.tasks(state=TaskState.PENDING, limit=limit)
+            if t.attempts >= min_attempts and t.last_error is not None
+        ]
 
     # --- reviews -----------------------------------------------------------------------
 

@@ -84,6 +84,16 @@ _BOOKED_AT = Trigger.COLLECTED.value
 _LAW_BASES = frozenset({LegalBasis.LEGAL_OBLIGATION, LegalBasis.PUBLIC_TASK})
 
 
+@attrs.frozen
+class _RecordPlan:
+    """A new record's checked subject, purposes and triggers."""
+
+    subject_id: str
+    purposes: tuple[Purpose, ...]
+    triggers: dict[str, dt.datetime]
+    now: dt.datetime
+
+
 def _encode(value: object, category: str) -> bytes:
     if isinstance(value, str):
         return _TEXT + value.encode("utf-8")
@@ -289,10 +299,98 @@ class PrivacyService:
             NotFoundError: an unknown subject, purpose or category.
             InvalidInputError: a malformed argument.
         """
-        sid = require_id(subject_id, "subject_id")
-        chosen = self._purposes(purposes)
         if not fields:
             raise InvalidInputError("a record needs at least one field")
+        plan = self._plan_record(
+            subject_id, fields, purposes, triggers, collected_at, imported=imported
+        )
+        rid = uuid.uuid4().hex if record_id is None else require_id(record_id, "record_id")
+        with self._store.transaction():
+            encrypted = {
+                category: self._cipher.encrypt(
+                    _encode(value, category),
+                    FieldContext(record_id=rid, category_id=category, subject_id=plan.subject_id),
+                )
+                for category, value in fields.items()
+            }
+            self._insert(
+                Record(
+                    id=rid,
+                    subject_id=plan.subject_id,
+                    kind=RecordKind.MANAGED,
+                    created_at=plan.now,
+                    fields=encrypted,
+                ),
+                plan,
+                actor=actor,
+                imported=imported,
+            )
+        return rid
+
+    def register_reference(
+        self,
+        subject_id: str,
+        *,
+        categories: Collection[str],
+        purposes: Collection[str],
+        external_ref: str,
+        record_id: str | None = None,
+        triggers: Mapping[str, dt.datetime | dt.date] | None = None,
+        collected_at: dt.datetime | None = None,
+        imported: bool = False,
+        actor: str = "application",
+    ) -> str:
+        """Register a record whose values live in the embedding service's own database.
+
+        gdprkit keeps only metadata: subject, purposes, categories, triggers and the
+        service's reference. The same checks as :meth:`store_record` apply; when a link
+        ends, the engine hands a disposal task to the service's handler
+        (:meth:`RetentionEngine.run_tasks`) instead of touching any data itself.
+
+        Returns:
+            The record id.
+        """
+        if isinstance(categories, str) or not categories:
+            raise InvalidInputError("categories must be a non-empty list of category ids")
+        ref = require_id(external_ref, "external_ref")
+        plan = self._plan_record(
+            subject_id,
+            dict.fromkeys(categories, b""),
+            purposes,
+            triggers,
+            collected_at,
+            imported=imported,
+        )
+        rid = uuid.uuid4().hex if record_id is None else require_id(record_id, "record_id")
+        with self._store.transaction():
+            self._insert(
+                Record(
+                    id=rid,
+                    subject_id=plan.subject_id,
+                    kind=RecordKind.REFERENCED,
+                    created_at=plan.now,
+                    external_ref=ref,
+                    fields=dict.fromkeys(categories, b""),
+                ),
+                plan,
+                actor=actor,
+                imported=imported,
+            )
+        return rid
+
+    def _plan_record(
+        self,
+        subject_id: str,
+        fields: Mapping[str, object],
+        purposes: Collection[str],
+        triggers: Mapping[str, dt.datetime | dt.date] | None,
+        collected_at: dt.datetime | None,
+        *,
+        imported: bool,
+    ) -> _RecordPlan:
+        """Check a new record against the policy before anything is written."""
+        sid = require_id(subject_id, "subject_id")
+        chosen = self._purposes(purposes)
         declared = set().union(*(p.categories for p in chosen))
         for category in fields:
             self._policy.category(require_id(category, "fields key"))
@@ -310,41 +408,26 @@ class PrivacyService:
             instant(collected_at, self._clock, "collected_at"), now, "collected_at"
         )
         known = {_BOOKED_AT: collected, **self._triggers(triggers, chosen)}
-        rid = uuid.uuid4().hex if record_id is None else require_id(record_id, "record_id")
         for purpose in chosen:
             self._require_consent(sid, purpose, now)
-        with self._store.transaction():
-            if self._store.get_subject(sid) is None:
-                raise NotFoundError("no such subject")
-            encrypted = {
-                category: self._cipher.encrypt(
-                    _encode(value, category),
-                    FieldContext(record_id=rid, category_id=category, subject_id=sid),
-                )
-                for category, value in fields.items()
-            }
-            self._store.add_record(
-                Record(
-                    id=rid,
-                    subject_id=sid,
-                    kind=RecordKind.MANAGED,
-                    created_at=now,
-                    fields=encrypted,
-                )
-            )
-            for purpose in chosen:
-                self._store.add_link(self._new_link(rid, purpose, known))
-            self.audit.append(
-                actor=actor,
-                action="record.stored",
-                ids=[rid, sid],
-                details={
-                    "purposes": sorted(p.id for p in chosen),
-                    "categories": sorted(fields),
-                    "imported": imported,
-                },
-            )
-        return rid
+        return _RecordPlan(subject_id=sid, purposes=tuple(chosen), triggers=known, now=now)
+
+    def _insert(self, record: Record, plan: _RecordPlan, *, actor: str, imported: bool) -> None:
+        if self._store.get_subject(record.subject_id) is None:
+            raise NotFoundError("no such subject")
+        self._store.add_record(record)
+        for purpose in plan.purposes:
+            self._store.add_link(self._new_link(record.id, purpose, plan.triggers))
+        self.audit.append(
+            actor=actor,
+            action="record.stored" if record.kind is RecordKind.MANAGED else "record.registered",
+            ids=[record.id, record.subject_id],
+            details={
+                "purposes": sorted(p.id for p in plan.purposes),
+                "categories": list(record.categories),
+                "imported": imported,
+            },
+        )
 
     def _record(self, record_id: str) -> Record:
         record = self._store.get_record(require_id(record_id, "record_id"))
