@@ -216,7 +216,30 @@ _V3 = (
     "CREATE INDEX requests_state ON requests (state, received_at, id)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+_V4 = (
+    f"""CREATE TABLE tasks (
+        id {_ID} PRIMARY KEY,
+        record_id {_ID},
+        subject_id {_ID},
+        external_ref text,
+        purpose_id {_ID},
+        action text NOT NULL,
+        categories text NOT NULL,
+        reason text NOT NULL,
+        due_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL,
+        state {_ID},
+        attempts integer NOT NULL,
+        next_attempt_at timestamptz NOT NULL,
+        last_error text,
+        done_at timestamptz
+    )""",
+    "CREATE INDEX tasks_ready ON tasks (next_attempt_at, id) WHERE state = 'pending'",
+    "CREATE INDEX tasks_state ON tasks (state, created_at, id)",
+    "CREATE INDEX tasks_created ON tasks (created_at, id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 """Forward migration steps; ``MIGRATIONS[n - 1]`` brings a schema to version ``n``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

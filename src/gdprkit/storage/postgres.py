@@ -65,6 +65,7 @@ from gdprkit.storage.types import (
     Claim,
     ConsentEvent,
     DisposalRecord,
+    DisposalTask,
     Hold,
     HoldScope,
     LinkKey,
@@ -78,6 +79,7 @@ from gdprkit.storage.types import (
     Subject,
     SubjectRequest,
     Suppression,
+    TaskState,
     canonical_json,
 )
 
@@ -1070,6 +1072,132 @@ class PostgresStore:
                 (wanted, max(limit, 0)),
             )
         return [self._request_of(r) for r in rows]
+
+    # --- disposal tasks ---------------------------------------------------------------
+
+    _TASK_COLUMNS: LiteralString = (
+        "id, record_id, subject_id, external_ref, purpose_id, action, categories, reason, "
+        "due_at, created_at, state, attempts, next_attempt_at, last_error, done_at"
+    )
+
+    @staticmethod
+    def _task_of(row: Any) -> DisposalTask:  # noqa: ANN401 - a row
+        return DisposalTask(
+            id=row[0],
+            record_id=row[1],
+            subject_id=row[2],
+            external_ref=row[3],
+            purpose_id=row[4],
+            action=row[5],
+            categories=json.loads(row[6]),
+            reason=row[7],
+            due_at=row[8],
+            created_at=row[9],
+            state=row[10],
+            attempts=row[11],
+            next_attempt_at=row[12],
+            last_error=row[13],
+            done_at=row[14],
+        )
+
+    def add_task(self, task: DisposalTask) -> None:
+        """Store a new task."""
+        with self.transaction():
+            cur = self._run(
+                "INSERT INTO tasks (" + self._TASK_COLUMNS + ") "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (id) DO NOTHING",
+                (
+                    task.id,
+                    task.record_id,
+                    task.subject_id,
+                    task.external_ref,
+                    task.purpose_id,
+                    task.action,
+                    _json(list(task.categories)),
+                    task.reason,
+                    task.due_at,
+                    task.created_at,
+                    task.state.value,
+                    task.attempts,
+                    task.next_attempt_at,
+                    task.last_error,
+                    task.done_at,
+                ),
+            )
+            if cur.rowcount == 0:
+                raise ConflictError("task id already exists")
+
+    def get_task(self, task_id: str) -> DisposalTask | None:
+        """Return the task, or ``None``."""
+        with self.transaction():
+            row = self._one(
+                "SELECT " + self._TASK_COLUMNS + " FROM tasks WHERE id = %s",  # noqa: S608 - constant columns
+                (task_id,),
+            )
+        return None if row is None else self._task_of(row)
+
+    def update_task(self, task: DisposalTask) -> None:
+        """Write a changed task."""
+        with self.transaction():
+            cur = self._run(
+                "UPDATE tasks SET state = %s, attempts = %s, next_attempt_at = %s, "
+                "last_error = %s, done_at = %s WHERE id = %s",
+                (
+                    task.state.value,
+                    task.attempts,
+                    task.next_attempt_at,
+                    task.last_error,
+                    task.done_at,
+                    task.id,
+                ),
+            )
+            if cur.rowcount == 0:
+                raise NotFoundError("no such task")
+
+    def claim_task(
+        self, task_id: str, *, now: dt.datetime, until: dt.datetime
+    ) -> DisposalTask | None:
+        """Take a due pending task for one attempt; ``None`` if it is not free.
+
+        One conditional ``UPDATE``: a concurrent claimer waits for the row, sees the
+        moved ``next_attempt_at`` and gets ``None``.
+        """
+        now = to_utc(now, what="claim_task(now)")
+        until = to_utc(until, what="claim_task(until)")
+        with self.transaction():
+            row = self._one(
+                "UPDATE tasks SET attempts = attempts + 1, next_attempt_at = %s "  # noqa: S608 - constant columns
+                "WHERE id = %s AND state = 'pending' AND next_attempt_at <= %s "
+                "RETURNING " + self._TASK_COLUMNS,
+                (until, task_id, now),
+            )
+        return None if row is None else self._task_of(row)
+
+    def tasks(
+        self,
+        *,
+        state: TaskState | None = None,
+        ready_at: dt.datetime | None = None,
+        limit: int,
+    ) -> list[DisposalTask]:
+        """Return up to *limit* tasks (ready ones, or of a state, or all)."""
+        ready = _opt_utc(ready_at, "tasks(ready_at)")
+        with self.transaction():
+            if ready is not None:
+                rows = self._all(
+                    "SELECT " + self._TASK_COLUMNS + " FROM tasks WHERE state = 'pending' "  # noqa: S608 - constant columns
+                    "AND next_attempt_at <= %s ORDER BY next_attempt_at, id LIMIT %s",
+                    (ready, max(limit, 0)),
+                )
+            else:
+                state_text = None if state is None else TaskState(state).value
+                rows = self._all(
+                    "SELECT " + self._TASK_COLUMNS + " FROM tasks "  # noqa: S608 - constant columns
+                    "WHERE (%s::text IS NULL OR state = %s) ORDER BY created_at, id LIMIT %s",
+                    (state_text, state_text, max(limit, 0)),
+                )
+        return [self._task_of(r) for r in rows]
 
     # --- suppressions -----------------------------------------------------------------
 
