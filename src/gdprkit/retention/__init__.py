@@ -2,7 +2,9 @@
 
 * :mod:`gdprkit.retention.schedule` (pure): when a purpose stops needing a record.
 * :class:`Holds`: legal holds that block disposal without moving the clock (RET-07).
-* :class:`RetentionEngine`: plans, sweeps, reviews and lateness reports (RET-08..11).
+* :class:`RetentionEngine`: plans, sweeps, reviews and lateness reports (RET-08..11),
+  disposal tasks for referenced records (:mod:`gdprkit.retention.tasks`) and replay of
+  the erasure ledger after a restore (:mod:`gdprkit.retention.ledger`).
 """
 
 from gdprkit.retention.engine import (
@@ -11,23 +13,32 @@ from gdprkit.retention.engine import (
     LatenessReport,
     Plan,
     PlannedItem,
+    ReplayReport,
     RetentionEngine,
     SweepProgress,
     SweepReport,
 )
 from gdprkit.retention.holds import Holds
+from gdprkit.retention.ledger import export_ledger, read_ledger
+from gdprkit.retention.tasks import Backoff, DisposalHandler, TaskRunReport
 from gdprkit.retention.schedule import LinkSchedule, schedule_link
 
 __all__ = [
     "AwaitingTrigger",
+    "Backoff",
+    "DisposalHandler",
     "Effect",
     "Holds",
     "LatenessReport",
     "LinkSchedule",
     "Plan",
     "PlannedItem",
+    "ReplayReport",
     "RetentionEngine",
     "SweepProgress",
     "SweepReport",
+    "TaskRunReport",
+    "export_ledger",
+    "read_ledger",
     "schedule_link",
 ]

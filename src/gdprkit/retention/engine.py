@@ -74,6 +74,7 @@ __all__ = [
     "LatenessReport",
     "Plan",
     "PlannedItem",
+    "ReplayReport",
     "RetentionEngine",
     "SweepProgress",
     "SweepReport",
@@ -202,6 +203,21 @@ class SweepReport:
     tasks_created: int = 0
     disposal_ids: tuple[str, ...] = ()
     max_lateness: dt.timedelta | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ReplayReport:
+    """What replaying the erasure ledger onto a restored store did.
+
+    Attributes:
+        applied: Disposals applied again.
+        already_applied: Disposals the store already had.
+        subjects_forgotten: Subjects left with nothing, whose keys were destroyed.
+    """
+
+    applied: int
+    already_applied: int
+    subjects_forgotten: int
 
 
 @attrs.frozen(kw_only=True)
@@ -878,6 +894,70 @@ class RetentionEngine:
             for t in self._store.tasks(state=TaskState.PENDING, limit=limit)
             if t.attempts >= min_attempts and t.last_error is not None
         ]
+
+    # --- replay after a restore ----------------------------------------------------------
+
+    def replay_ledger(self, disposals: Iterable[DisposalRecord], *, actor: str) -> ReplayReport:
+        """Apply disposals again to a store restored from a backup (RET-11).
+
+        For each disposal the restored store does not know: the record is deleted, or
+        its removed fields removed again, and the disposal record stored. Then each
+        affected subject with nothing left is forgotten (keys destroyed), and one with
+        data left has it re-encrypted under a new key version with the older versions
+        destroyed, so the restored copies of what was removed are unreadable. Running it
+        twice changes nothing the second time.
+        """
+        require_id(actor, "actor")
+        applied = already = forgotten = 0
+        touched: set[str] = set()
+        store = self._store
+        with store.transaction():
+            for disposal in disposals:
+                if store.get_disposal(disposal.id) is not None:
+                    already += 1
+                    continue
+                if self._redo(disposal):
+                    touched.add(disposal.subject_id)
+                store.add_disposal(disposal)
+                applied += 1
+            for subject_id in sorted(touched):
+                if store.get_subject(subject_id) is None:
+                    continue
+                if store.records_of_subject(subject_id):
+                    self._keep_only_what_stays(subject_id)
+                else:
+                    self._forget_subject(subject_id)
+                    forgotten += 1
+            self._audit.append(
+                actor=actor,
+                action="retention.ledger.replayed",
+                ids=[],
+                details={"applied": applied, "already": already, "forgotten": forgotten},
+            )
+        return ReplayReport(applied=applied, already_applied=already, subjects_forgotten=forgotten)
+
+    def _redo(self, disposal: DisposalRecord) -> bool:
+        """Apply one disposal again; return whether the record was still there."""
+        store = self._store
+        record = store.get_record(disposal.record_id)
+        if record is None:
+            return False
+        for purpose_id in disposal.purpose_ids:
+            link = store.get_link(record.id, purpose_id)
+            if link is not None and link.state is LinkState.LIVE:
+                store.update_link(
+                    attrs.evolve(
+                        link,
+                        state=LinkState.ENDED,
+                        ended_at=disposal.executed_at,
+                        end_reason="replayed",
+                    )
+                )
+        if disposal.action in {"delete", "anonymise"}:
+            store.delete_record(record.id)
+        elif disposal.fields_removed:
+            store.remove_fields(record.id, disposal.fields_removed)
+        return True
 
     # --- reviews -----------------------------------------------------------------------
 
