@@ -1,12 +1,17 @@
 """Throughput of FieldCipher against raw AES-GCM and Fernet, and of per-subject keys.
 
-Run: ``.venv/bin/python bench/bench_cipher.py`` (add ``--quick`` for a smoke run).
+Run: ``.venv/bin/python bench/bench_cipher.py`` (``--quick`` for a smoke run, ``--check``
+to exit with status 1 when a target is missed).
 
 Every measurement is repeated, the contenders interleaved within each repeat so that
 machine noise hits them alike, and the median per-operation time reported. Ratios are
 throughput ratios: ``FieldCipher / raw AESGCM`` of 0.80 means FieldCipher does 80 % of
 the operations per second raw ``AESGCM`` does with the same key reuse and the same
 associated data (one context built before the loop, as the raw AAD is built once).
+Each ratio is the median over the repeats of the ratio within a repeat (the two loops
+ran milliseconds apart), which a machine whose load changes during the run skews far
+less than a ratio of two medians. The targets and a PASS or FAIL line for each are
+printed at the end.
 
 "raw" is the least a hand-written AES-GCM field encryption must do to produce and
 read one storable value: ``nonce + AESGCM.encrypt(nonce, value, aad)`` with a fresh
@@ -22,8 +27,9 @@ import datetime as dt
 import os
 import random
 import statistics
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -33,6 +39,13 @@ from gdprkit.crypto import FieldCipher, FieldContext, Keyring, LocalKeyProvider
 from gdprkit.storage.memory import MemoryStore
 
 SIZES = (16, 64, 256)
+RAW_TARGET = 0.75
+"""FieldCipher must do at least this share of raw AESGCM's operations per second."""
+FERNET_TARGET = 4.0
+"""FieldCipher must do at least this many times Fernet's operations per second."""
+
+Samples = dict[str, list[float]]
+"""Seconds per operation of each loop, one sample per repeat."""
 
 
 def _cipher(*, cache_size: int = 10_000) -> FieldCipher:
@@ -53,8 +66,29 @@ def _per_op(loop: Callable[[], None], n: int) -> float:
     return (time.perf_counter() - start) / n
 
 
-def bench_single_key(size: int, *, n: int, repeats: int) -> dict[str, float]:  # noqa: C901
-    """Median seconds per operation for raw AESGCM, FieldCipher and Fernet at one size."""
+def _run(loops: Mapping[str, Callable[[], None]], *, n: int, repeats: int) -> Samples:
+    """Run every loop once per repeat, interleaved; return each one's samples."""
+    samples: Samples = {name: [] for name in loops}
+    for _ in range(repeats):
+        for name, loop in loops.items():
+            samples[name].append(_per_op(loop, n))
+    return samples
+
+
+def median(samples: Samples, name: str) -> float:
+    """Median seconds per operation of one loop."""
+    return statistics.median(samples[name])
+
+
+def speedup(samples: Samples, name: str, *, over: str) -> float:
+    """How many times *over*'s operations per second *name* does: the paired median."""
+    return statistics.median(
+        base / this for base, this in zip(samples[over], samples[name], strict=True)
+    )
+
+
+def bench_single_key(size: int, *, n: int, repeats: int) -> Samples:  # noqa: C901
+    """Samples for raw AESGCM, FieldCipher and Fernet at one size, one key."""
     value = os.urandom(size)
     cipher = _cipher()
     context = FieldContext(record_id="rec-000001", category_id="email", subject_id="subj-1")
@@ -113,21 +147,17 @@ def bench_single_key(size: int, *, n: int, repeats: int) -> dict[str, float]:  #
         "fc_dec": fc_dec,
         "fernet_dec": fernet_dec,
     }
-    samples: dict[str, list[float]] = {name: [] for name in loops}
-    for _ in range(repeats):
-        for name, loop in loops.items():
-            samples[name].append(_per_op(loop, n))
-    return {name: statistics.median(times) for name, times in samples.items()}
+    return _run(loops, n=n, repeats=repeats)
 
 
 def bench_subjects(  # noqa: C901
     *, subjects: int, n: int, repeats: int, size: int = 64
-) -> dict[str, float]:
-    """Median seconds per operation with keys of many subjects accessed at random.
+) -> Samples:
+    """Samples with keys of many subjects accessed at random.
 
     The keys are created (wrapped, stored in a MemoryStore, cached) before timing;
-    ``setup`` reports that cost per subject. The single-key loop has the same shape
-    with one context, so the ratio isolates the per-subject key lookup.
+    ``setup`` (one sample) is that cost per subject. The single-key loop has the same
+    shape with one context, so the ratio isolates the per-subject key lookup.
     """
     value = os.urandom(size)
     cipher = _cipher(cache_size=max(subjects, 1))
@@ -182,21 +212,27 @@ def bench_subjects(  # noqa: C901
         "one_dec": dec(one),
         "many_dec": dec(many),
     }
-    samples: dict[str, list[float]] = {name: [] for name in loops}
-    for _ in range(repeats):
-        for name, loop in loops.items():
-            samples[name].append(_per_op(loop, n))
-    result = {name: statistics.median(times) for name, times in samples.items()}
-    result["setup"] = setup
-    return result
+    samples = _run(loops, n=n, repeats=repeats)
+    samples["setup"] = [setup]
+    return samples
+
+
+def _target(met: list[bool], what: str, value: float, target: float) -> str:
+    met.append(value >= target)
+    return f"  {'PASS' if met[-1] else 'FAIL'}  {what}: {value:.2f}x (target >= {target:g}x)"
 
 
 def main() -> None:
+    """Run the benchmark and print the figures, then one PASS or FAIL line per target."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny counts, for a smoke run")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args()
     # Many short samples, interleaved: robust medians on a busy machine.
     n, repeats, subjects = (200, 3, 200) if args.quick else (2_000, 41, 10_000)
+    ops = {"enc": "encrypt", "dec": "decrypt"}
+    checks: list[str] = []
+    met: list[bool] = []
 
     print(f"FieldCipher throughput, medians of {repeats} interleaved repeats of {n} ops")
     print(
@@ -205,27 +241,49 @@ def main() -> None:
     )
     for size in SIZES:
         r = bench_single_key(size, n=n, repeats=repeats)
-        for op in ("enc", "dec"):
-            bare, raw, fc, fernet = (r[f"{k}_{op}"] for k in ("bare", "raw", "fc", "fernet"))
+        for op, verb in ops.items():
+            bare, raw, fc, fernet = (
+                median(r, f"{k}_{op}") for k in ("bare", "raw", "fc", "fernet")
+            )
+            vs_raw = speedup(r, f"fc_{op}", over=f"raw_{op}")
+            vs_fernet = speedup(r, f"fc_{op}", over=f"fernet_{op}")
             print(
                 f"{size:>5} {op:>4} {bare * 1e6:8.2f} {raw * 1e6:7.2f} {fc * 1e6:7.2f}"
-                f" {fernet * 1e6:9.2f} {raw / fc:6.2f}x {fernet / fc:8.1f}x"
+                f" {fernet * 1e6:9.2f} {vs_raw:6.2f}x {vs_fernet:8.1f}x"
             )
+            checks.append(_target(met, f"{size:>3} B {verb} vs raw AESGCM", vs_raw, RAW_TARGET))
+            checks.append(_target(met, f"{size:>3} B {verb} vs Fernet", vs_fernet, FERNET_TARGET))
     r = bench_subjects(subjects=subjects, n=n, repeats=repeats)
     print(f"\nPer-subject keys: {subjects} subjects accessed at random, 64-byte values")
-    print(
-        f"  key creation (wrap + store in MemoryStore + cache): {r['setup'] * 1e6:.0f} µs/subject"
-    )
+    setup = r["setup"][0]
+    print(f"  key creation (wrap + store in MemoryStore + cache): {setup * 1e6:.0f} µs/subject")
     print(
         f"  {'op':>4} {'FC 1 key':>9} {'FC N keys':>10} {'raw N keys':>11}"
         f" {'N/1 keys':>9} {'FC/raw N':>9}"
     )
-    for op in ("enc", "dec"):
-        one, many, raw = r[f"one_{op}"], r[f"many_{op}"], r[f"raw_many_{op}"]
+    for op, verb in ops.items():
+        one, many, raw = (median(r, f"{k}_{op}") for k in ("one", "many", "raw_many"))
+        n_over_1 = speedup(r, f"many_{op}", over=f"one_{op}")
+        vs_raw = speedup(r, f"many_{op}", over=f"raw_many_{op}")
         print(
             f"  {op:>4} {one * 1e6:7.2f}µs {many * 1e6:8.2f}µs {raw * 1e6:9.2f}µs"
-            f" {one / many:8.2f}x {raw / many:8.2f}x"
+            f" {n_over_1:8.2f}x {vs_raw:8.2f}x"
         )
+        checks.append(
+            _target(
+                met,
+                f"{subjects} subjects {verb} vs raw AESGCM, {subjects} keys",
+                vs_raw,
+                RAW_TARGET,
+            )
+        )
+
+    print("\nTargets (paired medians):")
+    print("\n".join(checks))
+    missed = met.count(False)
+    print(f"{'FAIL' if missed else 'PASS'}: {len(met) - missed} of {len(met)} targets met")
+    if args.check and missed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

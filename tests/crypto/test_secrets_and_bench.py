@@ -106,17 +106,24 @@ def bench():
 
 
 def test_bench_single_key_produces_numbers(bench):
-    result = bench.bench_single_key(16, n=20, repeats=2)
-    assert set(result) == {
+    samples = bench.bench_single_key(16, n=20, repeats=2)
+    assert set(samples) == {
         f"{k}_{op}" for k in ("bare", "raw", "fc", "fernet") for op in ("enc", "dec")
     }
-    assert all(value > 0 for value in result.values())
+    assert all(len(times) == 2 and min(times) > 0 for times in samples.values())
+    assert bench.speedup(samples, "fc_enc", over="raw_enc") > 0
 
 
 def test_bench_subjects_produces_numbers(bench):
-    result = bench.bench_subjects(subjects=20, n=20, repeats=2)
-    assert {"setup", "one_enc", "many_enc", "raw_many_enc", "one_dec", "many_dec"} <= set(result)
-    assert all(value > 0 for value in result.values())
+    samples = bench.bench_subjects(subjects=20, n=20, repeats=2)
+    assert {"setup", "one_enc", "many_enc", "raw_many_enc", "one_dec", "many_dec"} <= set(samples)
+    assert all(min(times) > 0 for times in samples.values())
+
+
+def test_bench_speedup_is_the_median_of_paired_ratios(bench):
+    samples = {"fc": [2.0, 1.0, 4.0], "raw": [1.0, 1.0, 1.0]}
+    assert bench.speedup(samples, "fc", over="raw") == 0.5
+    assert bench.median(samples, "fc") == 2.0
 
 
 def test_bench_main_quick(bench, monkeypatch, capsys):
@@ -125,3 +132,7 @@ def test_bench_main_quick(bench, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "FC/raw" in out
     assert "Per-subject keys" in out
+    verdicts = [line.split()[0] for line in out.splitlines() if "(target >=" in line]
+    assert len(verdicts) == 3 * 2 * 2 + 2
+    assert set(verdicts) <= {"PASS", "FAIL"}
+    assert out.rstrip().splitlines()[-1].endswith(f"of {len(verdicts)} targets met")

@@ -63,10 +63,9 @@ class FieldCipher:
 
     def __init__(self, keyring: Keyring) -> None:
         self._keyring = keyring
-        # The hot paths read the keyring's caches directly: one dict lookup per call.
-        self._current = keyring._current  # noqa: SLF001
-        self._by_header = keyring._by_header  # noqa: SLF001
-        self._seconds = keyring._seconds  # noqa: SLF001
+        # The hot paths read the keyring's caches directly: one lookup per call, and no
+        # clock read when the keyring's sweeper enforces the TTL.
+        self._current, self._by_header = keyring._lookups()  # noqa: SLF001
 
     @property
     def keyring(self) -> Keyring:
@@ -78,12 +77,13 @@ class FieldCipher:
 
     def encrypt(self, plaintext: bytes, context: FieldContext) -> bytes:
         """Encrypt *plaintext* for *context* under the owner's current key; return the token."""
-        entry = self._current.get(context.key_owner)
-        if entry is None or entry.expires <= self._seconds():
+        try:
+            entry = self._current[context.key_owner]
+        except KeyError:
             entry = self._keyring._current_key(context.key_owner)  # noqa: SLF001
         entry.used_current = True
         nonce = _urandom(12)
-        return entry.header + nonce + entry.seal(nonce, plaintext, context.aad)
+        return entry.header + nonce + entry.aead.encrypt(nonce, plaintext, context.aad)
 
     def decrypt(self, token: bytes, context: FieldContext) -> bytes:
         """Decrypt a token for the context the caller says it belongs to.
@@ -94,22 +94,21 @@ class FieldCipher:
         """
         try:
             entry = self._by_header[token[:5]]
-            if entry.expires > self._seconds():
-                entry.used = True
-                return entry.open(token[5:17], token[17:], context.aad)
+            entry.used = True
+            return entry.aead.decrypt(token[5:17], token[17:], context.aad)
         except InvalidTag:
             raise invalid_token() from None
         except (KeyError, TypeError, ValueError):
             pass  # not cached, not bytes, or too short: the slow path sorts it out
         entry = self._keyring._resolve(token, context.key_owner)  # noqa: SLF001
         try:
-            return entry.open(token[5:17], token[17:], context.aad)
+            return entry.aead.decrypt(token[5:17], token[17:], context.aad)
         except (InvalidTag, TypeError, ValueError):
             raise invalid_token() from None
 
     def _seal(self, entry: _DataKey, plaintext: bytes, context: FieldContext) -> bytes:
         nonce = _urandom(12)
-        return entry.header + nonce + entry.seal(nonce, plaintext, context.aad)
+        return entry.header + nonce + entry.aead.encrypt(nonce, plaintext, context.aad)
 
     def needs_reencryption(self, token: bytes) -> bool:
         """Whether *token* is under an older key version than its owner's current one.

@@ -15,8 +15,9 @@ import os
 import sys
 import threading
 import time
+import weakref
 from collections import OrderedDict
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 import attrs
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -34,9 +35,18 @@ if TYPE_CHECKING:
 __all__ = ["Keyring", "RewrapProgress", "ShredReceipt"]
 
 _K = TypeVar("_K")
+_K_contra = TypeVar("_K_contra", contravariant=True)
 _DATA_KEY_LABEL = b"gdprkit/data-key/v1"
 _KEY_ID_ATTEMPTS = 16
 _SUBJECT_PREFIX = subject_key_owner("")
+# The sweeper visits a keyring this many times per cache_ttl, so a cached key lives
+# between 7/8 of the TTL and the whole TTL.
+_SWEEPS_PER_TTL = 8
+# Shorter TTLs would wake the sweeper too often; they are checked on every call instead.
+_MIN_SWEPT_TTL = 0.1
+# The sweeper wakes at least this often, so it notices soon that no keyring is left.
+_MAX_SWEEPER_SLEEP = 1.0
+_BOOTTIME: int | None = getattr(time, "CLOCK_BOOTTIME", None)
 
 
 @attrs.frozen(kw_only=True)
@@ -81,9 +91,7 @@ class _DataKey:
         "expires",
         "header",
         "key_id",
-        "open",
         "owner",
-        "seal",
         "used",
         "used_current",
         "version",
@@ -93,9 +101,6 @@ class _DataKey:
         self, *, aead: AESGCM, key_id: int, owner: str, version: int, expires: float
     ) -> None:
         self.aead = aead
-        # Bound once: the hot paths call them per value.
-        self.seal = aead.encrypt
-        self.open = aead.decrypt
         self.key_id = key_id
         self.owner = owner
         self.version = version
@@ -132,12 +137,137 @@ def _slot(subject_id: str | None) -> str | None:
     return None if subject_id is None else subject_key_owner(subject_id)
 
 
+def _system_seconds() -> float:
+    """Seconds on a clock that wall-clock corrections do not move.
+
+    ``CLOCK_BOOTTIME`` where there is one, because it keeps counting while the machine
+    is suspended (a key cached before a suspend must not outlive its TTL in real time);
+    ``time.monotonic()`` elsewhere.
+    """
+    if _BOOTTIME is None:
+        return time.monotonic()
+    return time.clock_gettime(_BOOTTIME)
+
+
 def _seconds_of(clock: Clock) -> Callable[[], float]:
-    # The hot path reads the time on every call. SystemClock.now() builds an aware
-    # datetime (~0.4 µs, as long as an AES-GCM call), so its cheap equivalent is used.
+    """Return the time source of the cache expiry for *clock*, in seconds."""
     if type(clock) is SystemClock:
-        return time.time
+        return _system_seconds
     return lambda: clock.now().timestamp()
+
+
+class _Lookup(Protocol[_K_contra]):
+    """What the cipher's hot paths need of a cache: ``cache[key]``, ``KeyError`` if absent."""
+
+    def __getitem__(self, key: _K_contra, /) -> _DataKey: ...
+
+
+class _Unexpired(Generic[_K]):
+    """A view of a cache that treats expired entries as absent, by reading the clock.
+
+    Used for keyrings the sweeper does not serve (an injected clock such as
+    ``FixedClock``, or a TTL too short to sweep): expiry then follows that clock exactly,
+    one clock read per call.
+    """
+
+    __slots__ = ("_cache", "_seconds")
+
+    def __init__(self, cache: OrderedDict[_K, _DataKey], seconds: Callable[[], float]) -> None:
+        self._cache = cache
+        self._seconds = seconds
+
+    def __getitem__(self, key: _K, /) -> _DataKey:
+        entry = self._cache[key]
+        if entry.expires > self._seconds():
+            return entry
+        raise KeyError
+
+
+class _Sweeper:
+    """One daemon thread that evicts expired keys from every keyring on the system clock.
+
+    It replaces a clock read on every encryption and decryption: for these keyrings the
+    hot paths only look keys up, and whatever is in the cache may be used. Each keyring
+    is swept every ``cache_ttl / 8`` and loses the entries that would expire before its
+    next sweep, so no entry outlives its expiry unless the thread itself runs late.
+
+    The thread holds keyrings weakly and ends once none is left. A keyring asks for it
+    (:meth:`watch`) before it caches a key, so there is no cached key without a running
+    sweeper; a forked child (which has no threads but the forking one) starts with empty
+    caches and a sweeper of its own on first use.
+    """
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._keyrings: weakref.WeakSet[Keyring] = weakref.WeakSet()
+
+    @property
+    def running(self) -> bool:
+        """Whether the sweeper thread is running (for tests)."""
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
+    def watch(self, keyring: Keyring) -> bool:
+        """Sweep *keyring* from now on; start the thread if needed. ``False``: it cannot run.
+
+        A thread cannot start while the interpreter shuts down, for instance.
+        """
+        with self._lock:
+            if keyring not in self._keyrings:
+                self._keyrings.add(keyring)
+                self._wake.set()  # its sweep may be due sooner than the thread's next wake
+            if self._thread is None:
+                thread = threading.Thread(
+                    target=self._run, name="gdprkit-keyring-sweeper", daemon=True
+                )
+                try:
+                    thread.start()
+                except RuntimeError:
+                    return False
+                self._thread = thread
+            return True
+
+    def _run(self) -> None:
+        try:
+            while (due := self._pass()) is not None:
+                self._wake.wait(min(due - _system_seconds(), _MAX_SWEEPER_SLEEP))
+        finally:
+            with self._lock:
+                if self._thread is threading.current_thread():
+                    self._thread = None
+
+    def _pass(self) -> float | None:
+        """Sweep every keyring that is due; return when the next one is, ``None`` to stop."""
+        with self._lock:
+            keyrings = list(self._keyrings)
+            if not keyrings:
+                self._thread = None
+                return None
+            self._wake.clear()
+        now = _system_seconds()
+        return min(keyring._sweep(now) for keyring in keyrings)  # noqa: SLF001
+
+    def after_fork_in_child(self) -> None:
+        """Forget the parent's thread and locks; empty the caches the thread was sweeping."""
+        keyrings = list(self._keyrings)
+        self._reset()
+        for keyring in keyrings:
+            keyring._forget_after_fork()  # noqa: SLF001
+
+
+_SWEEPER = _Sweeper()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_SWEEPER.after_fork_in_child)
+
+
+def _evict_expired(cache: OrderedDict[_K, _DataKey], horizon: float) -> None:
+    for key in [key for key, entry in cache.items() if entry.expires <= horizon]:
+        del cache[key]
 
 
 class Keyring:
@@ -148,8 +278,13 @@ class Keyring:
     belongs to no subject is encrypted under the keyring's own key (owner = *name*).
 
     Unwrapped keys are cached (least recently used out beyond *cache_size*) for at most
-    *cache_ttl*: another process that shreds a subject's keys makes them undecryptable
-    here within that time at the latest; the process that shreds evicts at once.
+    *cache_ttl* after they were read from the store: another process that shreds a
+    subject's keys makes them undecryptable here within that time at the latest; the
+    process that shreds evicts at once. With :class:`~gdprkit.clock.SystemClock` (and a
+    TTL of at least 0.1 s) a background thread evicts expired keys, so encryption and
+    decryption read no clock; the bound then also allows for how late that thread runs
+    (normally milliseconds, see ``docs/crypto.md``). With any other clock the expiry is
+    checked against it on every call, exactly.
 
     Args:
         store: Where wrapped keys and tombstones live.
@@ -183,6 +318,9 @@ class Keyring:
         self._cache_size = cache_size
         self._ttl = cache_ttl.total_seconds()
         self._seconds = _seconds_of(clock)
+        # Whether the sweeper thread enforces the TTL (else every cache read checks it).
+        self._swept = type(clock) is SystemClock and self._ttl >= _MIN_SWEPT_TTL
+        self._next_sweep = 0.0
         self._lock = threading.RLock()
         # Current key by FieldContext.key_owner (None: the keyring's own key);
         # any key by token header (suite byte + key id).
@@ -207,7 +345,21 @@ class Keyring:
 
     # -- cache ------------------------------------------------------------------
 
+    def _lookups(self) -> tuple[_Lookup[str | None], _Lookup[bytes]]:
+        """The current-key and by-header caches as the cipher's hot paths read them.
+
+        The caches themselves when the sweeper evicts expired entries, else views that
+        check each entry's expiry against the clock.
+        """
+        if self._swept:
+            return self._current, self._by_header
+        return _Unexpired(self._current, self._seconds), _Unexpired(self._by_header, self._seconds)
+
     def _remember(self, entry: _DataKey, *, current: bool) -> None:
+        # First, so that no key is ever cached without a sweeper; without one the caller
+        # uses the key for this one operation and nothing is cached.
+        if self._swept and not _SWEEPER.watch(self):
+            return
         with self._lock:
             self._by_header[entry.header] = entry
             self._by_header.move_to_end(entry.header)
@@ -218,6 +370,27 @@ class Keyring:
                 self._current.move_to_end(slot)
                 _trim(self._current, self._cache_size, "used_current")
 
+    def _sweep(self, now: float) -> float:
+        """Evict the entries that expire before the next sweep is due; return when it is.
+
+        Evicting ahead (up to one interval early) is what keeps every entry within its
+        expiry while the hot paths never look at the clock.
+        """
+        if now >= self._next_sweep:
+            horizon = now + self._ttl / _SWEEPS_PER_TTL
+            with self._lock:
+                _evict_expired(self._current, horizon)
+                _evict_expired(self._by_header, horizon)
+            self._next_sweep = horizon
+        return self._next_sweep
+
+    def _forget_after_fork(self) -> None:
+        # In a forked child: a lock held by a parent thread would never be released,
+        # and the cached keys have no sweeper until the next one is cached.
+        self._lock = threading.RLock()
+        self._clear()
+        self._next_sweep = 0.0
+
     def evict(self, subject_id: str | None) -> None:
         """Drop every cached key of *subject_id* (``None``: the keyring's own key)."""
         self._evict_owner(self.owner_of(subject_id))
@@ -225,8 +398,11 @@ class Keyring:
     def clear_cache(self) -> None:
         """Drop every cached key."""
         with self._lock:
-            self._current.clear()
-            self._by_header.clear()
+            self._clear()
+
+    def _clear(self) -> None:
+        self._current.clear()
+        self._by_header.clear()
 
     def _evict_owner(self, owner: str) -> None:
         with self._lock:
