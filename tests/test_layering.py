@@ -16,6 +16,8 @@ PURE = [
     "errors.py",
     "consent/state.py",
     "retention/schedule.py",
+    "breaches/model.py",
+    "breaches/documents.py",
 ]
 FORBIDDEN = (
     "gdprkit.storage",
