@@ -5,6 +5,7 @@ equal, validated, immutable objects. See ``docs/policy.md``.
 """
 
 from gdprkit.policy._fields import Text
+from gdprkit.policy.diff import Change, PolicyDiff, Requirement, diff_policies
 from gdprkit.policy.loading import load_policy, loads_policy, policy_from_dict
 from gdprkit.policy.model import (
     Compatibility,
@@ -55,6 +56,7 @@ __all__ = [
     "BUILTIN_SUBJECT_CATEGORIES",
     "EEA_COUNTRIES",
     "Anchor",
+    "Change",
     "Compatibility",
     "ConsentChannel",
     "ConsentDefinition",
@@ -70,12 +72,14 @@ __all__ = [
     "Organisation",
     "Period",
     "Policy",
+    "PolicyDiff",
     "ProcessingOnBehalf",
     "ProcessorContract",
     "ProvisionRequirement",
     "Purpose",
     "Recipient",
     "RecipientRole",
+    "Requirement",
     "RetentionRule",
     "Role",
     "SecurityMeasures",
@@ -88,6 +92,7 @@ __all__ = [
     "TrackerCategory",
     "TransferMechanism",
     "Trigger",
+    "diff_policies",
     "find_problems",
     "find_warnings",
     "load_policy",

@@ -20,8 +20,9 @@ from gdprkit.retention.engine import (
 )
 from gdprkit.retention.holds import Holds
 from gdprkit.retention.ledger import export_ledger, read_ledger
-from gdprkit.retention.tasks import Backoff, DisposalHandler, TaskRunReport
+from gdprkit.retention.policy_change import PolicyPreview, RescheduledLink
 from gdprkit.retention.schedule import LinkSchedule, schedule_link
+from gdprkit.retention.tasks import Backoff, DisposalHandler, TaskRunReport
 
 __all__ = [
     "AwaitingTrigger",
@@ -33,7 +34,9 @@ __all__ = [
     "LinkSchedule",
     "Plan",
     "PlannedItem",
+    "PolicyPreview",
     "ReplayReport",
+    "RescheduledLink",
     "RetentionEngine",
     "SweepProgress",
     "SweepReport",

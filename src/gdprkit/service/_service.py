@@ -45,6 +45,11 @@ from gdprkit.policy.vocab import LegalBasis, Trigger
 from gdprkit.retention._links import with_trigger
 from gdprkit.retention.engine import RetentionEngine
 from gdprkit.retention.holds import Holds
+from gdprkit.retention.policy_change import (
+    PolicyPreview,
+    apply_policy_change,
+    preview_policy_change,
+)
 from gdprkit.retention.schedule import (
     ENDING_EVENTS,
     ERASURE,
@@ -792,6 +797,65 @@ class PrivacyService:
                 details={"links": ended, "purposes": sorted(only_purposes or [])},
             )
         return ended
+
+    # --- policy changes --------------------------------------------------------------------
+
+    def preview_policy(
+        self, new_policy: Policy, now: dt.datetime | None = None, *, limit: int = 1000
+    ) -> PolicyPreview:
+        """Show what applying *new_policy* would change and make due at once (RET-10)."""
+        at = instant(now, self._clock, "now")
+        return preview_policy_change(self._store, self._policy, new_policy, at, limit=limit)
+
+    def apply_policy(
+        self,
+        new_policy: Policy,
+        *,
+        confirm: str,
+        actor: str,
+        now: dt.datetime | None = None,
+    ) -> int:
+        """Apply *new_policy* after a preview: reschedule links, then enforce the new policy.
+
+        Args:
+            new_policy: The new version.
+            confirm: The token of a :meth:`preview_policy` of this change.
+            actor: Who confirmed, for the audit log.
+            now: The instant "due at once" is judged at (now by default).
+
+        Returns:
+            How many links got a new date.
+
+        Raises:
+            ConflictError: the token no longer matches (preview again).
+        """
+        require_id(actor, "actor")
+        at = instant(now, self._clock, "now")
+        changed = apply_policy_change(
+            self._store,
+            self._policy,
+            new_policy,
+            at,
+            confirm=confirm,
+            audit=self.audit,
+            actor=actor,
+        )
+        self._policy = new_policy
+        self.consent = ConsentLedger(
+            policy=new_policy, store=self._store, audit=self.audit, clock=self._clock
+        )
+        self.holds = Holds(
+            policy=new_policy, store=self._store, audit=self.audit, clock=self._clock
+        )
+        self.engine = RetentionEngine(
+            policy=new_policy,
+            store=self._store,
+            keyring=self.keyring,
+            audit=self.audit,
+            clock=self._clock,
+            worker=self.engine.worker,
+        )
+        return changed
 
     # --- restriction ---------------------------------------------------------------------
 
