@@ -9,6 +9,12 @@ gdprkit is not legal advice.
 
 from gdprkit._version import __version__
 from gdprkit.audit import AuditLog
+from gdprkit.breaches import (
+    BreachRegister,
+    RiskLevel,
+    authority_notification,
+    communication_to_people,
+)
 from gdprkit.clock import Clock, FixedClock, SystemClock
 from gdprkit.consent import ConsentLedger, ConsentProof
 from gdprkit.crypto import FieldCipher, FieldContext, KeyProvider, Keyring, LocalKeyProvider
@@ -61,6 +67,7 @@ __all__ = [
     "AuditChainError",
     "AuditLog",
     "BreachClock",
+    "BreachRegister",
     "Clock",
     "ConsentError",
     "ConsentLedger",
@@ -91,6 +98,7 @@ __all__ = [
     "RequestDeadline",
     "RetentionDates",
     "RetentionEngine",
+    "RiskLevel",
     "SQLiteStore",
     "StorageError",
     "Store",
@@ -100,7 +108,9 @@ __all__ = [
     "SystemClock",
     "TimeError",
     "__version__",
+    "authority_notification",
     "breach_clock",
+    "communication_to_people",
     "cookie_notice",
     "describe_rule",
     "eligible_from",

@@ -29,6 +29,7 @@ import attrs
 
 from gdprkit._args import instant, not_future, require_id, trigger_instant
 from gdprkit.audit import AuditLog
+from gdprkit.breaches.register import BreachRegister
 from gdprkit.clock import Clock, SystemClock
 from gdprkit.consent.ledger import ConsentLedger
 from gdprkit.crypto import FieldCipher, FieldContext, Keyring
@@ -126,6 +127,7 @@ class PrivacyService:
     Attributes:
         consent: The consent ledger (grants, withdrawals, proof).
         holds: Legal holds.
+        breaches: The register of personal-data breaches (Art. 33, 34).
         engine: The retention engine (plan, sweep, reviews, reports).
         audit: The audit log.
         keyring: The per-subject data keys.
@@ -152,6 +154,7 @@ class PrivacyService:
             policy=policy, store=store, audit=self.audit, clock=self._clock
         )
         self.holds = Holds(policy=policy, store=store, audit=self.audit, clock=self._clock)
+        self.breaches = BreachRegister(store, policy, self.audit, self._clock)
         self.engine = RetentionEngine(
             policy=policy,
             store=store,
@@ -847,6 +850,7 @@ class PrivacyService:
         self.holds = Holds(
             policy=new_policy, store=self._store, audit=self.audit, clock=self._clock
         )
+        self.breaches = BreachRegister(self._store, new_policy, self.audit, self._clock)
         self.engine = RetentionEngine(
             policy=new_policy,
             store=self._store,
