@@ -70,7 +70,8 @@ else
   owner="$(id -un)"
 fi
 
-dir="$(mktemp -d "${TMPDIR:-/tmp}/gdprkit-pg.XXXXXX")"
+# /tmp: reachable by the server's user, and short enough for a unix socket path.
+dir="$(mktemp -d /tmp/gdprkit-pg.XXXXXX)"
 data="$dir/data"
 if [ "$(id -u)" -eq 0 ]; then
   chown "$owner" "$dir"

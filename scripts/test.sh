@@ -10,5 +10,7 @@ if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+# The postgres extra (psycopg) lets the PostgreSQL tests run when GDPRKIT_TEST_POSTGRES_DSN
+# names a server (bash .ci/postgres.sh COMMAND runs a throwaway one); without one they skip.
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[dev,postgres]'
 exec "$venv/bin/python" -m pytest "$@"
