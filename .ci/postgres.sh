@@ -77,10 +77,14 @@ if [ "$(id -u)" -eq 0 ]; then
   chown "$owner" "$dir"
 fi
 
+# Run as the owner from inside the cluster's directory (the caller's working directory
+# may be closed to that user).
+as_owner_run() { (cd "$dir" && "${as_owner[@]}" "$@"); }
+
 stop_server() {
   local status=$?
   if [ -f "$data/postmaster.pid" ]; then
-    "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
+    as_owner_run "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
   rm -rf "$dir"
   return "$status"
@@ -89,14 +93,14 @@ trap stop_server EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"${as_owner[@]}" "$bindir/initdb" -D "$data" -U gdprkit --auth=trust --encoding=UTF8 \
+as_owner_run "$bindir/initdb" -D "$data" -U gdprkit --auth=trust --encoding=UTF8 \
   --no-locale --no-sync >"$dir/initdb.log" 2>&1 || {
   cat "$dir/initdb.log" >&2
   exit 1
 }
 
 port=5432
-if ! "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start \
+if ! as_owner_run "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start \
   -o "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port \
       -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
       -c max_connections=200 -c shared_buffers=128MB" >/dev/null; then
