@@ -103,3 +103,75 @@ def test_the_erasure_is_audited_and_nothing_personal_is_stored(tfp: PrivacyServi
         assert secret not in text
         assert all(secret not in repr(e.details) for e in tfp.store.audit_entries())
     assert tfp.audit.verify()[0] == tfp.audit.head()[0]
+
+
+def test_a_legal_hold_keeps_the_data_under_17_3_e(tfp: PrivacyService, clock) -> None:
+    subject, customer, marketing = tfp_customer(tfp)
+    hold = tfp.holds.place(
+        "record", marketing, reason="complaint under review", matter_ref="M-7", actor="legal"
+    )
+    clock.set(ASKED)
+    desk = RightsDesk(tfp, provider())
+    answer = desk.erase(desk.receive(subject, "erasure").id, ground="objection")
+    kept = {(k["record_id"], k["purpose"]): k for k in answer.kept}
+    held = kept[(marketing, "email_marketing")]
+    assert held["exception"] == "legal_claims"
+    assert held["article"] == "17(3)(e)"
+    assert held["hold_ids"] == [hold.id]
+    assert "while the legal hold lasts" in answer.to_markdown("en")
+    assert tfp.store.get_record(marketing) is not None
+    assert (customer, "bookkeeping") in kept
+    assert "phone" not in tfp.store.get_record(customer).fields
+
+
+def test_nothing_kept_means_the_subject_is_gone(tfp: PrivacyService) -> None:
+    subject = tfp.register_subject(email="ada@example.org")
+    only = tfp.store_record(
+        subject,
+        {"name": "Ada", "email": "ada@example.org"},
+        purposes=["email_marketing"],
+        triggers={"last_activity": dt.date(2026, 3, 1)},
+    )
+    desk = RightsDesk(tfp, provider())
+    request = desk.receive(subject, "erasure")
+    answer = desk.erase(request.id, ground="consent_withdrawn")
+    assert answer.kept == []
+    assert answer.erased == [
+        {
+            "record_id": only,
+            "purposes": ["email_marketing"],
+            "categories": [
+                {"id": "email", "label": answer.erased[0]["categories"][0]["label"]},
+                {"id": "name", "label": answer.erased[0]["categories"][1]["label"]},
+            ],
+            "record_deleted": True,
+        }
+    ]
+    assert tfp.store.get_subject(subject) is None
+    assert tfp.find_subjects(email="ada@example.org") == []
+    assert desk.get(request.id).state is RequestState.COMPLETED
+    assert "Nothing was kept." in answer.to_markdown()
+    assert "Inget har sparats." in answer.to_markdown("sv")
+
+
+def test_a_restricted_link_is_released_to_be_erased(tfp: PrivacyService, clock) -> None:
+    subject, customer, _ = tfp_customer(tfp)
+    desk = RightsDesk(tfp, provider())
+    desk.restrict(desk.receive(subject, "restriction").id, ground="accuracy_contested")
+    clock.set(ASKED)
+    answer = desk.erase(desk.receive(subject, "erasure").id, ground="unlawful")
+    assert sorted(tfp.store.get_record(customer).fields) == [
+        "invoice_records",
+        "name",
+        "postal_address",
+    ]
+    assert [k["purpose"] for k in answer.kept] == ["bookkeeping"]
+
+
+def test_a_retention_that_has_ended_keeps_nothing(tfp: PrivacyService, clock) -> None:
+    subject, customer, _ = tfp_customer(tfp)
+    clock.set(KEPT_UNTIL + dt.timedelta(days=1))
+    desk = RightsDesk(tfp, provider())
+    answer = desk.erase(desk.receive(subject, "erasure").id, ground="no_longer_necessary")
+    assert answer.kept == []
+    assert tfp.store.get_record(customer) is None

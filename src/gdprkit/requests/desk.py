@@ -116,6 +116,10 @@ class RightsDesk:
         redact: Called on every disclosed value as ``(record_id, category, value)``;
             return the value to disclose or ``None`` to withhold it, where disclosure
             would harm other people's rights (Art. 15(4), 20(4); DSR-09).
+
+    Attributes:
+        unsubscribe: One-click unsubscribe links and the suppression list the desk's
+            objections to direct marketing write to.
     """
 
     def __init__(
@@ -136,7 +140,6 @@ class RightsDesk:
         self._pause = bool(pause_for_identity)
         self._redact = redact
         self.unsubscribe = UnsubscribeLinks(service, key_provider)
-        """One-click unsubscribe links and the suppression list, sharing the desk's keys."""
 
     def __repr__(self) -> str:
         return f"RightsDesk(service={self._service!r})"

@@ -381,11 +381,11 @@ class _Markdown:
         why = w.cite(item["article"], self.lang)
         if item["law"]:
             why += f"; {self.t(item['law'])}"
-        if item["keep_through"]:
+        if item["hold_ids"] or not item["keep_through"]:
+            until = self.w("hold")
+        else:
             day = format_date(dt.date.fromisoformat(item["keep_through"]), self.lang)
             until = f"till och med den {day}" if self.lang == "sv" else f"until {day}"
-        else:
-            until = self.w("hold")
         return escape(
             f"- {self.w('record')} {item['record_id']}: {self.names(item['categories'])}"
             f" — {self.w('kept_for')} {purpose} ({why}), {until}; {self.w('only')}."
