@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from rights_helpers import provider, tfp_customer
 
+from gdprkit.clock import SystemClock
 from gdprkit.errors import (
     ConflictError,
     DeadlineError,
@@ -251,3 +252,13 @@ def test_the_pure_state_machine() -> None:
         next_state("in_progress", "start")
     with pytest.raises(InvalidInputError, match="step must be one of"):
         next_state("received", "fly")
+
+
+def test_the_desk_runs_on_a_real_clock(tfp_policy, store) -> None:
+    service = PrivacyService(tfp_policy, store, provider(), clock=SystemClock())
+    subject = service.register_subject()
+    desk = _desk(service)
+    request = desk.receive(subject, "access")
+    desk.extend(request.id, reason="complexity", explanation="Many systems.")
+    desk.access(request.id)
+    assert desk.get(request.id).state is RequestState.COMPLETED

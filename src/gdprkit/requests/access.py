@@ -72,7 +72,7 @@ from gdprkit.requests.replies import complaint_text
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from gdprkit.policy.model import Policy, Purpose
+    from gdprkit.policy.model import DataCategory, Policy
     from gdprkit.requests.held import HeldLink, HeldRecord, Holding
 
 __all__ = [
@@ -209,11 +209,20 @@ def keep_through(eligible_from: dt.datetime, time_zone: str) -> dt.date:
     return local_date(eligible_from - _MICRO, time_zone)
 
 
-def _purpose(policy: Policy, purpose_id: str) -> Purpose | None:
-    try:
-        return policy.purpose(purpose_id)
-    except NotFoundError:
-        return None
+class _Lookup:
+    """The policy's objects by id, indexed once per answer (the policy re-indexes per call)."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.purposes = {p.id: p for p in policy.purposes}
+        self.categories = {c.id: c for c in policy.categories}
+        self.recipients = {r.id: r for r in policy.recipients}
+        self.systems = {s.id: s for s in policy.systems}
+
+    def category(self, category_id: str) -> DataCategory:
+        try:
+            return self.categories[category_id]
+        except KeyError:
+            raise NotFoundError("no such data category is declared") from None
 
 
 class _Builder:
@@ -223,8 +232,9 @@ class _Builder:
         self.policy = policy
         self.holding = holding
         self.tz = policy.organisation.time_zone
+        self.ids = _Lookup(policy)
         self.purposes = [
-            p for p in (_purpose(policy, i) for i in holding.live_purposes) if p is not None
+            self.ids.purposes[i] for i in holding.live_purposes if i in self.ids.purposes
         ]
         self.processed = bool(holding.records or holding.consents)
 
@@ -271,7 +281,7 @@ class _Builder:
 
     def label(self, category_id: str) -> dict[str, str] | None:
         try:
-            return _t(self.policy.category(category_id).label)
+            return _t(self.ids.category(category_id).label)
         except NotFoundError:
             return _both(category_id, category_id)
 
@@ -299,7 +309,7 @@ class _Builder:
                 found.update(f.category for f in record.fields)
             else:
                 for link in record.live_links:
-                    purpose = _purpose(self.policy, link.purpose_id)
+                    purpose = self.ids.purposes.get(link.purpose_id)
                     found.update(purpose.categories if purpose else ())
         return sorted(found)
 
@@ -310,7 +320,7 @@ class _Builder:
         items = []
         for category_id in ids:
             try:
-                special = self.policy.category(category_id).special
+                special = self.ids.category(category_id).special
             except NotFoundError:
                 special = False
             items.append({"id": category_id, "label": self.label(category_id), "special": special})
@@ -323,7 +333,7 @@ class _Builder:
                 uses.setdefault(recipient_id, (set(), "purpose"))[0].add(purpose.id)
         for purpose in self.purposes:
             for system_id in purpose.systems:
-                for host in self.policy.system(system_id).hosted_by:
+                for host in self.ids.systems[system_id].hosted_by:
                     uses.setdefault(host, (set(), "system"))[0].add(purpose.id)
         return uses
 
@@ -339,7 +349,7 @@ class _Builder:
             )
         items = []
         for recipient_id in sorted(uses):
-            recipient = self.policy.recipient(recipient_id)
+            recipient = self.ids.recipients[recipient_id]
             purposes, via = uses[recipient_id]
             items.append(
                 {
@@ -369,7 +379,7 @@ class _Builder:
         return _provided("retention", items)
 
     def retention_item(self, record: HeldRecord, link: HeldLink) -> dict[str, Any]:
-        purpose = _purpose(self.policy, link.purpose_id)
+        purpose = self.ids.purposes.get(link.purpose_id)
         rule = purpose.retention if purpose else None
         words = describe_rule(rule) if rule else (purpose.retention_criteria if purpose else None)
         item: dict[str, Any] = {
@@ -466,7 +476,7 @@ class _Builder:
         items = []
         for category_id in self.category_ids():
             try:
-                category = self.policy.category(category_id)
+                category = self.ids.category(category_id)
             except NotFoundError:
                 continue
             if not category.collected_from_subject:
@@ -514,7 +524,7 @@ class _Builder:
     def transfers(self) -> dict[str, Any]:
         items = []
         for recipient_id in sorted(self.recipient_uses()):
-            recipient = self.policy.recipient(recipient_id)
+            recipient = self.ids.recipients[recipient_id]
             if not outside_eea(recipient):
                 continue
             mechanism = recipient.transfer_mechanism

@@ -27,9 +27,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from gdprkit._args import instant, not_future, require_id
+from gdprkit.clock import to_utc
 from gdprkit.consent.unsubscribe import UnsubscribeLinks, _service_clock
 from gdprkit.crypto import FieldCipher, FieldContext
 from gdprkit.errors import (
@@ -65,10 +67,10 @@ from gdprkit.requests.vocab import (
 )
 from gdprkit.retention.schedule import ERASURE, OBJECTION
 from gdprkit.service import EMAIL_INDEX
-from gdprkit.storage.types import LinkState, SubjectRequest
+from gdprkit.storage.types import LinkState, SubjectRequest, canonical_json
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Mapping
+    from collections.abc import Callable, Collection
 
     from gdprkit.crypto import KeyProvider
     from gdprkit.legaltime.calendars import HolidayCalendar
@@ -87,6 +89,18 @@ _EMAIL_CATEGORY = "email"
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _digest(data: Mapping[str, Any]) -> str:
+    """SHA-256 of a document's canonical JSON: what was disclosed, provably, without the data."""
+    return hashlib.sha256(canonical_json(dict(data))).hexdigest()
+
+
+def _past(value: dt.datetime | None, now: dt.datetime, what: str) -> dt.datetime:
+    """Return *value* in UTC (now when ``None``), refusing an instant after *now*."""
+    if value is None:
+        return now
+    return not_future(to_utc(value, what=what), now, what)
 
 
 def _text(value: object, what: str) -> str:
@@ -248,7 +262,7 @@ class RightsDesk:
         sid = require_id(subject_id, "subject_id")
         wanted = _choice(RequestKind, kind, "kind")
         now = self._clock.now()
-        when = not_future(instant(received_at, self._clock, "received_at"), now, "received_at")
+        when = _past(received_at, now, "received_at")
         for value, what in ((channel, "channel"), (reply_channel or channel, "reply_channel")):
             if value not in CHANNELS:
                 raise InvalidInputError(f"{what} must be one of: {', '.join(sorted(CHANNELS))}")
@@ -385,7 +399,7 @@ class RightsDesk:
         with self._store.transaction():
             case, state = self._load(request_id, Step.EXTEND)
             now = self._clock.now()
-            told = not_future(instant(notified_at, self._clock, "notified_at"), now, "notified_at")
+            told = _past(notified_at, now, "notified_at")
             deadline = case.deadline.extend(_sha256(words), at=now, notified_at=told)
             details = dict(case.details)
             details["extension"] = {
@@ -563,7 +577,7 @@ class RightsDesk:
                 actor=actor,
                 outcome={
                     "records": len(holding.records),
-                    "package_sha256": _sha256(package.to_json()),
+                    "package_sha256": _digest(package.data),
                 },
             )
         return package
@@ -587,7 +601,7 @@ class RightsDesk:
                 actor=actor,
                 outcome={
                     "categories": list(export.categories),
-                    "export_sha256": _sha256(export.to_json()),
+                    "export_sha256": _digest(export.data),
                 },
             )
         return export
@@ -872,7 +886,7 @@ class RightsDesk:
         sid = require_id(subject_id, "subject_id")
         require_id(actor, "actor")
         now = self._clock.now()
-        told = not_future(instant(notified_at, self._clock, "notified_at"), now, "notified_at")
+        told = _past(notified_at, now, "notified_at")
         with self._store.transaction():
             self._service.audit.append(
                 actor=actor,
@@ -1108,7 +1122,7 @@ class RightsDesk:
         rid = require_id(recipient_id, "recipient_id")
         require_id(actor, "actor")
         now = self._clock.now()
-        when = not_future(instant(at, self._clock, "at"), now, "at")
+        when = _past(at, now, "at")
         with self._store.transaction():
             case = self.get(request_id)
             notices = dict(case.details.get("notices") or {})
