@@ -187,3 +187,20 @@ def test_object_to_marketing_refuses_other_purposes(taop: PrivacyService) -> Non
     with pytest.raises(InvalidInputError):
         desk.object_to_marketing(request.id, emails="grace@example.org")
     assert desk.get(request.id).state is RequestState.RECEIVED
+
+
+def test_malformed_arguments_fail_with_gdprkit_errors(tfp: PrivacyService) -> None:
+    subject, customer, _ = tfp_customer(tfp)
+    desk = RightsDesk(tfp, provider())
+    fix = desk.receive(subject, "rectification")
+    for changes in ([customer], {customer: ["name"]}, {customer: {"name": 42}}):
+        with pytest.raises(InvalidInputError):
+            desk.rectify(fix.id, changes)
+    objection = desk.receive(subject, "objection")
+    with pytest.raises(InvalidInputError):
+        desk.object(objection.id, purposes=["website_functionality"], compelling_grounds="because")
+    with pytest.raises(InvalidInputError):
+        desk.due_report(within=7)
+    with pytest.raises(InvalidInputError):
+        desk.due_report(limit=0)
+    assert desk.get(fix.id).state is RequestState.RECEIVED

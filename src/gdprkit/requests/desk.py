@@ -194,8 +194,10 @@ class RightsDesk:
 
         Alerts key on the strict deadline in force (DSR-02).
         """
-        if limit < 1:
-            raise InvalidInputError("limit must be positive")
+        if not isinstance(limit, int) or limit < 1:
+            raise InvalidInputError("limit must be a positive integer")
+        if not isinstance(within, dt.timedelta):
+            raise InvalidInputError("within must be a timedelta")
         at = instant(now, self._clock, "now")
         open_requests = self._store.requests_in_state(sorted(OPEN_STATES), limit=limit)
         return due_items((self._case(r) for r in open_requests), now=at, within=within)
@@ -632,8 +634,10 @@ class RightsDesk:
             NotDeclaredError: a category no live purpose of the record declares.
         """
         require_id(actor, "actor")
-        if not changes:
-            raise InvalidInputError("changes must name at least one record")
+        if not isinstance(changes, Mapping) or not changes:
+            raise InvalidInputError("changes must map at least one record id to its fields")
+        if not all(isinstance(f, Mapping) for f in changes.values()):
+            raise InvalidInputError("changes must map each record id to {category: value}")
         with self._store.transaction():
             case, state, now = self._answer(request_id, RequestKind.RECTIFICATION)
             changed: list[tuple[str, tuple[str, ...]]] = []
@@ -959,6 +963,8 @@ class RightsDesk:
                     f"the right to object does not apply to purpose {purpose.id!r} "
                     "(only Art. 6(1)(e) and (f); Art. 21(1))"
                 )
+        if compelling_grounds is not None and not isinstance(compelling_grounds, Mapping):
+            raise InvalidInputError("compelling_grounds must map purpose ids to the grounds")
         grounds = dict(compelling_grounds or {})
         for purpose_id, words in grounds.items():
             if purpose_id not in wanted:
