@@ -17,13 +17,17 @@ import pathlib
 import subprocess
 import sys
 import threading
+import time
+import uuid
 
+import attrs
 import pytest
 from _pg_support import (
     admin_connection,
     drop_schema,
     new_schema_name,
     postgres_dsn,
+    with_application_name,
 )
 
 from gdprkit.errors import ConflictError, SchemaError, StorageError
@@ -259,8 +263,25 @@ def test_other_threads_do_not_join_a_transaction(pg_dsn, pg_schema):
         store.close()
 
 
+def _release_when_waiting(dsn, application_name, release):
+    """Set *release* once a connection with this name waits for a lock (or after 20 s)."""
+    deadline = time.monotonic() + 20
+    with admin_connection(dsn) as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE application_name = %s AND wait_event_type = 'Lock'",
+                (application_name,),
+            ).fetchone()[0]
+            if waiting:
+                break
+            time.sleep(0.02)
+    release.set()
+
+
 def test_errors_name_no_values(pg_dsn, pg_schema):
-    store = _open(pg_dsn, pg_schema)
+    name = f"gdprkit-errors-{uuid.uuid4().hex[:8]}"
+    store = _open(with_application_name(pg_dsn, name), pg_schema)
     try:
         with pytest.raises(StorageError) as caught:
             store.add_subject(Subject(id="secret\x00id", created_at=T0))
@@ -282,26 +303,21 @@ def test_errors_name_no_values(pg_dsn, pg_schema):
             with store.transaction():
                 store.add_wrapped_key(key)
                 inside.set()
-                release.wait(10)
+                assert release.wait(30)
 
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
             done = pool.submit(first)
             assert inside.wait(10)
-            threading.Timer(0.5, release.set).start()
+            watcher = pool.submit(_release_when_waiting, pg_dsn, name, release)
             with pytest.raises(ConflictError) as conflict:
-                store.add_wrapped_key(dataclass_evolve(key, version=2))
+                store.add_wrapped_key(attrs.evolve(key, version=2))
             done.result()
+            watcher.result()
         assert "424242" not in str(conflict.value)
         assert "424242" in str(conflict.value.__cause__)  # the driver's own text keeps it
         assert store.get_wrapped_key(424242) == key
     finally:
         store.close()
-
-
-def dataclass_evolve(value, **changes):
-    import attrs  # noqa: PLC0415
-
-    return attrs.evolve(value, **changes)
 
 
 def test_forked_child_cannot_use_the_parents_connections(pg_dsn, pg_schema):
