@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rights_helpers import provider, taop_customer
 
+from gdprkit.clock import SystemClock
 from gdprkit.consent.unsubscribe import (
     ONE_CLICK_POST,
     SUPPRESSION_BASIS,
@@ -303,3 +304,25 @@ def test_the_url_keeps_an_existing_query() -> None:
     assert UnsubscribeLinks.url(f"{BASE}?list=news", "abc") == f"{BASE}?list=news&token=abc"
     with pytest.raises(InvalidInputError):
         UnsubscribeLinks.url(BASE, "a b")
+
+
+def test_a_click_on_a_real_clock_withdraws_the_consent(taop_policy, store) -> None:
+    service = PrivacyService(taop_policy, store, provider(), clock=SystemClock())
+    subject = service.register_subject()
+    wording = service.consent.publish_wording("partner_offers")
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    service.consent.grant(
+        subject,
+        "partner_offers",
+        text_hash=wording,
+        channel="web_form",
+        mechanism="checkbox",
+        at=now,
+    )
+    service.store_record(
+        subject, {"email": "grace@example.org"}, purposes=["partner_offers"], collected_at=now
+    )
+    links = UnsubscribeLinks(service, provider())
+    result = links.follow(links.token(subject, "partner_offers", email="grace@example.org"))
+    assert result.consent_withdrawn
+    assert not service.consent.is_permitted(subject, "partner_offers")

@@ -571,8 +571,13 @@ class UnsubscribeLinks:
         ledger = self._service.consent
         if not ledger.is_permitted(subject_id, purpose.id):
             return False
+        # ``at`` is passed: the ledger would read a moving clock twice and see the future.
         ledger.withdraw(
-            subject_id, purpose.id, channel=ConsentChannel.EMAIL_LINK.value, actor=actor
+            subject_id,
+            purpose.id,
+            channel=ConsentChannel.EMAIL_LINK.value,
+            at=self._clock.now(),
+            actor=actor,
         )
         return True
 

@@ -1084,6 +1084,7 @@ class RightsDesk:
             case.subject_id,
             purpose.id,
             channel=definition.withdraw_channels[0].value,
+            at=self._clock.now(),  # one reading: the ledger reads a moving clock twice
             evidence={"request_id": case.id, "article": "21(2)"},
             actor=actor,
         )
