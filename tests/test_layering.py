@@ -18,6 +18,22 @@ PURE = [
     "retention/schedule.py",
     "breaches/model.py",
     "breaches/documents.py",
+    "consent/cookies.py",
+    *(
+        f"requests/{name}.py"
+        for name in (
+            "vocab",
+            "lifecycle",
+            "report",
+            "held",
+            "access",
+            "portability",
+            "erasure",
+            "notices",
+            "replies",
+            "outcomes",
+        )
+    ),
 ]
 FORBIDDEN = (
     "gdprkit.storage",
@@ -28,6 +44,8 @@ FORBIDDEN = (
     "gdprkit.consent.ledger",
     "gdprkit.retention.engine",
     "gdprkit.retention.holds",
+    "gdprkit.requests.desk",
+    "gdprkit.breaches.register",
     "gdprkit._args",
 )
 

@@ -16,7 +16,7 @@ from gdprkit.breaches import (
     communication_to_people,
 )
 from gdprkit.clock import Clock, FixedClock, SystemClock
-from gdprkit.consent import ConsentLedger, ConsentProof
+from gdprkit.consent import ConsentLedger, ConsentProof, CookieGate, UnsubscribeLinks
 from gdprkit.crypto import FieldCipher, FieldContext, KeyProvider, Keyring, LocalKeyProvider
 from gdprkit.documents import (
     PublishedDocument,
@@ -57,6 +57,7 @@ from gdprkit.legaltime import (
     retention_dates,
 )
 from gdprkit.policy import Policy, load_policy, loads_policy
+from gdprkit.requests import RequestKind, RightsDesk
 from gdprkit.retention import Holds, Plan, RetentionEngine, SweepReport
 from gdprkit.service import PrivacyService
 from gdprkit.storage import MemoryStore, SQLiteStore, Store
@@ -72,6 +73,7 @@ __all__ = [
     "ConsentError",
     "ConsentLedger",
     "ConsentProof",
+    "CookieGate",
     "CryptoError",
     "DeadlineError",
     "DocumentError",
@@ -96,8 +98,10 @@ __all__ = [
     "PrivacyService",
     "PublishedDocument",
     "RequestDeadline",
+    "RequestKind",
     "RetentionDates",
     "RetentionEngine",
+    "RightsDesk",
     "RiskLevel",
     "SQLiteStore",
     "StorageError",
@@ -107,6 +111,7 @@ __all__ = [
     "SweepReport",
     "SystemClock",
     "TimeError",
+    "UnsubscribeLinks",
     "__version__",
     "authority_notification",
     "breach_clock",

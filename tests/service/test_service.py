@@ -287,3 +287,15 @@ def test_two_services_on_one_store_derive_the_same_keys(service: PrivacyService)
     again = PrivacyService(service.policy, service.store, LocalKeyProvider(KEK))
     assert again.find_subjects(email="bo@example.org") == [subject]
     again.audit.verify()
+
+
+def test_the_system_clock_works_without_explicit_instants(tfp_policy: Policy, store: Store) -> None:
+    live = PrivacyService(tfp_policy, store, LocalKeyProvider(KEK))
+    subject = live.register_subject()
+    record = live.store_record(subject, {"name": "Ada"}, purposes=["contract"])
+    text = live.consent.publish_wording("website_analytics")
+    live.consent.grant(
+        subject, "website_analytics", text_hash=text, channel="web_form", mechanism="checkbox"
+    )
+    live.consent.withdraw(subject, "website_analytics", channel="web_form")
+    assert live.read(record, purpose="contract", role="customer_service", actor="a")

@@ -139,7 +139,11 @@ class ConsentLedger:
         check_affirmative(mechanism)
         give = _channel(channel, purpose.consent.give_channels, "given")
         now = self._clock.now()
-        when = not_future(instant(at, self._clock, "consent time"), now, "consent time")
+        when = (
+            now
+            if at is None
+            else not_future(instant(at, self._clock, "consent time"), now, "consent time")
+        )
         proof = json_mapping(evidence, "evidence")
         if birth_date is not None:
             local_day = when.astimezone(self._policy.organisation.tz).date()
@@ -210,7 +214,11 @@ class ConsentLedger:
         subject_id = require_id(subject_id, "subject_id")
         where = _channel(channel, purpose.consent.withdraw_channels, "withdrawn")
         now = self._clock.now()
-        when = not_future(instant(at, self._clock, "withdrawal time"), now, "withdrawal time")
+        when = (
+            now
+            if at is None
+            else not_future(instant(at, self._clock, "withdrawal time"), now, "withdrawal time")
+        )
         proof = json_mapping(evidence, "evidence")
         with self._store.transaction():
             history = self._store.consent_events(subject_id, purpose.id)

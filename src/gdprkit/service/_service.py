@@ -174,6 +174,11 @@ class PrivacyService:
         return self._policy
 
     @property
+    def clock(self) -> Clock:
+        """The source of "now" the service and its collaborators share."""
+        return self._clock
+
+    @property
     def store(self) -> Store:
         """The store the service keeps everything in."""
         return self._store
@@ -412,8 +417,10 @@ class PrivacyService:
             raise InvalidInputError(
                 "an imported record needs its real collected_at, not the import time (RET-12)"
             )
-        collected = not_future(
-            instant(collected_at, self._clock, "collected_at"), now, "collected_at"
+        collected = (
+            now
+            if collected_at is None
+            else not_future(instant(collected_at, self._clock, "collected_at"), now, "collected_at")
         )
         known = {_BOOKED_AT: collected, **self._triggers(triggers, chosen)}
         for purpose in chosen:
