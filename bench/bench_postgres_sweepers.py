@@ -14,8 +14,9 @@ sweep from the first worker's start to the last worker's end (interpreter start-
 excluded). Afterwards it checks that every link has exactly one disposal record and the
 audit chain verifies. Runs alternate between one and two sweepers; the medians and their
 ratio (one sweeper's time over two sweepers' time, so above 1 means two are faster) are
-printed. On a 2-core machine the server and both sweepers share the cores, so the
-ratio is well below 2.
+printed, with how busy all CPUs were during each run: one sweeper waits for the server
+on every statement and keeps about one core busy, two keep both busy, so the ratio
+approaches 2 only when nothing else runs on the machine.
 """
 
 import argparse
@@ -42,6 +43,17 @@ def load(name):
     return module
 
 
+def machine_busy():
+    """Return (busy, total) CPU ticks of the whole machine so far (Linux), or None."""
+    try:
+        with pathlib.Path("/proc/stat").open(encoding="ascii") as stat:
+            ticks = [int(x) for x in stat.readline().split()[1:]]
+    except OSError:
+        return None
+    idle = ticks[3] + ticks[4]
+    return sum(ticks) - idle, sum(ticks)
+
+
 def run(sweeper, dsn, links, workers, batch):
     """Seed a fresh schema, sweep it with *workers* processes; return the span in seconds."""
     import psycopg  # noqa: PLC0415 - the postgres extra
@@ -52,6 +64,7 @@ def run(sweeper, dsn, links, workers, batch):
     schema = f"gdprkit_bench_{uuid.uuid4().hex[:12]}"
     try:
         sweeper.seed_due_links(dsn, schema, links)
+        before = machine_busy()
         procs = [
             subprocess.Popen(
                 [
@@ -76,6 +89,10 @@ def run(sweeper, dsn, links, workers, batch):
             assert proc.returncode == 0, f"a sweeper failed (exit {proc.returncode})"
             totals.append(json.loads(out.splitlines()[-1])["done"])
         span = max(t["end"] for t in totals) - min(t["start"] for t in totals)
+        after = machine_busy()
+        busy = None
+        if before and after and after[1] > before[1]:
+            busy = (after[0] - before[0]) / (after[1] - before[1])
         assert sum(t["links"] for t in totals) == links
         with PostgresStore(dsn, schema=schema) as store:
             assert store.count_due_links(sweeper.T0) == 0
@@ -85,7 +102,7 @@ def run(sweeper, dsn, links, workers, batch):
                 f'SELECT count(*), count(DISTINCT record_id) FROM "{schema}".disposals'  # noqa: S608 - generated name
             ).fetchone()
         assert count == distinct == links, (count, distinct)
-        return span
+        return span, busy
     finally:
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
@@ -105,12 +122,13 @@ def main():
     started = time.monotonic()
     for repeat in range(args.repeat):
         for workers in (1, 2):
-            span = run(sweeper, dsn, args.links, workers, args.batch)
+            span, busy = run(sweeper, dsn, args.links, workers, args.batch)
             spans[workers].append(span)
             rate = args.links / span
+            cpus = "" if busy is None else f", all CPUs {busy:.0%} busy"
             print(
                 f"run {repeat + 1}: {workers} sweeper(s), {args.links} links: "
-                f"{span:.2f} s ({rate:,.0f} links/s)",
+                f"{span:.2f} s ({rate:,.0f} links/s{cpus})",
                 flush=True,
             )
     one, two = statistics.median(spans[1]), statistics.median(spans[2])
