@@ -60,7 +60,7 @@ from gdprkit.policy import Policy, load_policy, loads_policy
 from gdprkit.requests import RequestKind, RightsDesk
 from gdprkit.retention import Holds, Plan, RetentionEngine, SweepReport
 from gdprkit.service import PrivacyService
-from gdprkit.storage import MemoryStore, SQLiteStore, Store
+from gdprkit.storage import MemoryStore, PostgresStore, SQLiteStore, Store
 
 __all__ = [
     "AccessDenied",
@@ -95,6 +95,7 @@ __all__ = [
     "Plan",
     "Policy",
     "PolicyError",
+    "PostgresStore",
     "PrivacyService",
     "PublishedDocument",
     "RequestDeadline",
