@@ -159,7 +159,10 @@ def test_short_ttl_on_system_clock_is_checked_per_call(store, provider, clock, m
         reader.decrypt(token, CONTEXT)
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.skipif(
+    not hasattr(os, "fork"),
+    reason="this platform has no fork(); what a forked child inherits cannot arise on it",
+)
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_forked_child_starts_with_an_empty_cache_and_its_own_sweeper(provider):
     cipher = _system_cipher(MemoryStore(), provider, dt.timedelta(minutes=5))

@@ -40,14 +40,33 @@ def _probe() -> tuple[str | None, str]:
     return dsn, ""
 
 
+def _skip_or_fail(reason: str) -> None:
+    if os.environ.get(REQUIRE_VAR, "") == "1":
+        pytest.fail(f"{REQUIRE_VAR}=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 def postgres_dsn() -> str:
     """Return the test server's DSN, or skip (fail under ``GDPRKIT_REQUIRE_POSTGRES=1``)."""
     dsn, reason = _probe()
     if dsn is None:
-        if os.environ.get(REQUIRE_VAR, "") == "1":
-            pytest.fail(f"{REQUIRE_VAR}=1 but {reason}", pytrace=False)
-        pytest.skip(reason)
+        _skip_or_fail(reason)
+    assert dsn is not None
     return dsn
+
+
+def require_psycopg() -> None:
+    """Skip a test that needs the driver but no server when psycopg is not installed.
+
+    ``scripts/test.sh`` installs the ``postgres`` extra, so this skips only for someone
+    who installed ``.[test]`` alone; under ``GDPRKIT_REQUIRE_POSTGRES=1`` it fails.
+    """
+    try:
+        import psycopg  # noqa: F401, PLC0415 - the extra may be missing
+    except ImportError:
+        _skip_or_fail(
+            "psycopg is not installed (the postgres extra): pip install -e '.[dev,postgres]'"
+        )
 
 
 def new_schema_name() -> str:

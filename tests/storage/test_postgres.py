@@ -27,6 +27,7 @@ from _pg_support import (
     drop_schema,
     new_schema_name,
     postgres_dsn,
+    require_psycopg,
     with_application_name,
 )
 
@@ -239,7 +240,7 @@ def test_unusable_source_is_refused():
 
 
 def test_unreachable_server_raises_storage_error(tmp_path):
-    pytest.importorskip("psycopg")
+    require_psycopg()
     dsn = f"host={tmp_path} port=1 dbname=nothing connect_timeout=2"
     with pytest.raises(StorageError, match="cannot connect"):
         pg_module.PostgresStore(dsn)
