@@ -530,6 +530,17 @@ def _index(items: tuple[_Identified, ...]) -> Mapping[str, _Identified]:
 
 
 @attrs.frozen(kw_only=True)
+class _Indexes:
+    """A policy's declarations by id."""
+
+    purposes: Mapping[str, Purpose]
+    categories: Mapping[str, DataCategory]
+    roles: Mapping[str, Role]
+    recipients: Mapping[str, Recipient]
+    systems: Mapping[str, System]
+
+
+@attrs.frozen(kw_only=True)
 class Policy:
     """Everything an organisation declares about its processing, validated as a whole.
 
@@ -565,6 +576,8 @@ class Policy:
         default=(), converter=as_tuple
     )
     content_hash: str = attrs.field(init=False, eq=False, repr=False)
+    # Lookups by id, built once: the service and the engine look purposes up per call.
+    _by_id: _Indexes = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         from gdprkit.policy.validation import find_problems  # noqa: PLC0415 - mutual import
@@ -574,6 +587,14 @@ class Policy:
             raise PolicyError(problems)
         digest = hashlib.sha256(canonical_json(self).encode()).hexdigest()
         object.__setattr__(self, "content_hash", digest)
+        indexes = _Indexes(
+            purposes=_index(self.purposes),
+            categories=_index(self.categories),
+            roles=_index(self.roles),
+            recipients=_index(self.recipients),
+            systems=_index(self.systems),
+        )
+        object.__setattr__(self, "_by_id", indexes)
 
     def purpose(self, purpose_id: str) -> Purpose:
         """Return the purpose with this id.
@@ -581,23 +602,23 @@ class Policy:
         Raises:
             NotFoundError: no such purpose is declared.
         """
-        return _lookup(_index(self.purposes), purpose_id, "purpose")
+        return _lookup(self._by_id.purposes, purpose_id, "purpose")
 
     def category(self, category_id: str) -> DataCategory:
         """Return the data category with this id (raises ``NotFoundError`` if undeclared)."""
-        return _lookup(_index(self.categories), category_id, "data category")
+        return _lookup(self._by_id.categories, category_id, "data category")
 
     def role(self, role_id: str) -> Role:
         """Return the role with this id (raises ``NotFoundError`` if undeclared)."""
-        return _lookup(_index(self.roles), role_id, "role")
+        return _lookup(self._by_id.roles, role_id, "role")
 
     def recipient(self, recipient_id: str) -> Recipient:
         """Return the recipient with this id (raises ``NotFoundError`` if undeclared)."""
-        return _lookup(_index(self.recipients), recipient_id, "recipient")
+        return _lookup(self._by_id.recipients, recipient_id, "recipient")
 
     def system(self, system_id: str) -> System:
         """Return the system with this id (raises ``NotFoundError`` if undeclared)."""
-        return _lookup(_index(self.systems), system_id, "system")
+        return _lookup(self._by_id.systems, system_id, "system")
 
     def readable_categories(self, role_id: str, purpose_id: str) -> frozenset[str]:
         """Return the categories *role_id* may read for *purpose_id*: need-to-know (Art. 32(4)).
