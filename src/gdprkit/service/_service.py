@@ -672,14 +672,7 @@ class PrivacyService:
         Returns:
             How many links were rescheduled.
         """
-        name = require_id(event, "event")
-        if name in ENDING_EVENTS:
-            raise InvalidInputError(
-                f"{name!r} is recorded through consent.withdraw or end_purposes"
-            )
-        users = {p.id for p in self._policy.purposes if name in trigger_events(p)}
-        if not users:
-            raise InvalidInputError(f"no retention rule runs from event {name!r}")
+        name, users = self._trigger_event(event)
         when = trigger_instant(at, self._policy.organisation.tz, "at")
         return self._retrigger(
             name,
@@ -700,10 +693,7 @@ class PrivacyService:
         actor: str = "application",
     ) -> int:
         """Withdraw a recorded trigger event (recorded by mistake); the links await it again."""
-        name = require_id(event, "event")
-        users = {p.id for p in self._policy.purposes if name in trigger_events(p)}
-        if not users or name in ENDING_EVENTS:
-            raise InvalidInputError(f"no retention rule runs from event {name!r}")
+        name, users = self._trigger_event(event)
         return self._retrigger(
             name,
             None,
@@ -713,6 +703,18 @@ class PrivacyService:
             users=users,
             actor=actor,
         )
+
+    def _trigger_event(self, event: str) -> tuple[str, set[str]]:
+        """Check a retention trigger event's name; return it and the purposes it moves."""
+        name = require_id(event, "event")
+        if name in ENDING_EVENTS:
+            raise InvalidInputError(
+                f"{name!r} is recorded through consent.withdraw or end_purposes"
+            )
+        users = {p.id for p in self._policy.purposes if name in trigger_events(p)}
+        if not users:
+            raise InvalidInputError(f"no retention rule runs from event {name!r}")
+        return name, users
 
     def _retrigger(
         self,
@@ -784,22 +786,13 @@ class PrivacyService:
             raise InvalidInputError("event must be 'objection' or 'erasure'")
         sid = require_id(subject_id, "subject_id")
         only_purposes = None if purposes is None else {p.id for p in self._purposes(purposes)}
-        only_records = None if record_ids is None else set(record_ids)
         now = self._clock.now()
         ended = 0
         with self._store.transaction():
-            if self._store.get_subject(sid) is None:
-                raise NotFoundError("no such subject")
-            for link in self._store.links_of_subject(sid):
-                if (
-                    link.state is not LinkState.LIVE
-                    or (only_purposes is not None and link.purpose_id not in only_purposes)
-                    or (only_records is not None and link.record_id not in only_records)
-                    or not ends_link(self._policy.purpose(link.purpose_id), event)
-                ):
-                    continue
-                self._store.update_link(with_trigger(link, self._policy, event, now))
-                ended += 1
+            for link in self._live_links(sid, only_purposes, record_ids):
+                if ends_link(self._policy.purpose(link.purpose_id), event):
+                    self._store.update_link(with_trigger(link, self._policy, event, now))
+                    ended += 1
             self.audit.append(
                 actor=actor,
                 action=f"subject.{event}",
@@ -807,6 +800,23 @@ class PrivacyService:
                 details={"links": ended, "purposes": sorted(only_purposes or [])},
             )
         return ended
+
+    def _live_links(
+        self,
+        subject_id: str,
+        purposes: Collection[str] | None,
+        record_ids: Collection[str] | None,
+    ) -> list[PurposeLink]:
+        """Return a subject's live links, of these purposes and records when given."""
+        if self._store.get_subject(subject_id) is None:
+            raise NotFoundError("no such subject")
+        return [
+            link
+            for link in self._store.links_of_subject(subject_id)
+            if link.state is LinkState.LIVE
+            and (purposes is None or link.purpose_id in purposes)
+            and (record_ids is None or link.record_id in record_ids)
+        ]
 
     # --- policy changes --------------------------------------------------------------------
 
@@ -896,21 +906,12 @@ class PrivacyService:
         """
         sid = require_id(subject_id, "subject_id")
         only_purposes = None if purposes is None else {p.id for p in self._purposes(purposes)}
-        only_records = None if record_ids is None else set(record_ids)
         changed = 0
         with self._store.transaction():
-            if self._store.get_subject(sid) is None:
-                raise NotFoundError("no such subject")
-            for link in self._store.links_of_subject(sid):
-                if (
-                    link.state is not LinkState.LIVE
-                    or link.restricted == restricted
-                    or (only_purposes is not None and link.purpose_id not in only_purposes)
-                    or (only_records is not None and link.record_id not in only_records)
-                ):
-                    continue
-                self._store.update_link(attrs.evolve(link, restricted=restricted))
-                changed += 1
+            for link in self._live_links(sid, only_purposes, record_ids):
+                if link.restricted != restricted:
+                    self._store.update_link(attrs.evolve(link, restricted=restricted))
+                    changed += 1
             if not restricted and changed:
                 self._store.release_deferrals()
             self.audit.append(
