@@ -13,6 +13,7 @@ log's sweep entries cover), so a line altered in transit is refused on replay.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,6 @@ from gdprkit.errors import InvalidInputError
 from gdprkit.storage.types import DisposalRecord, canonical_json
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Iterable, Iterator
 
     from gdprkit.storage.protocol import Store
@@ -103,6 +103,4 @@ def read_ledger(lines: Iterable[str]) -> Iterator[DisposalRecord]:
 
 
 def _instant(text: str) -> dt.datetime:
-    import datetime as dt  # noqa: PLC0415 - only needed at run time here
-
     return to_utc(dt.datetime.fromisoformat(text), what="ledger instant")
