@@ -53,8 +53,8 @@ import attrs
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from gdprkit._args import require_id
 from gdprkit.clock import to_utc
 from gdprkit.crypto.hazmat.blind_index import BlindIndex, normalize_email
 from gdprkit.errors import (
@@ -65,7 +65,7 @@ from gdprkit.errors import (
 )
 from gdprkit.policy.vocab import ConsentChannel, LegalBasis
 from gdprkit.retention.schedule import OBJECTION
-from gdprkit.service._secrets import ROOT_OWNER, _unwrap
+from gdprkit.service._secrets import stored_root_keys
 from gdprkit.storage.types import LinkState, Suppression
 
 if TYPE_CHECKING:
@@ -138,10 +138,6 @@ class UnsubscribeKeys:
     suppression_key: bytes = attrs.field(repr=False)
 
 
-def _hkdf(root: bytes, label: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(root)
-
-
 def derive_unsubscribe_keys(store: KeyStore, provider: KeyProvider) -> UnsubscribeKeys:
     """Derive the token and suppression keys from the service's stored root secret.
 
@@ -153,25 +149,13 @@ def derive_unsubscribe_keys(store: KeyStore, provider: KeyProvider) -> Unsubscri
         KeyProviderError: *provider* is not the key-encryption key that wrapped it.
         CryptoError: the wrapped secret fails authentication.
     """
-    stored = store.wrapped_keys_of(ROOT_OWNER)
-    if not stored:
-        raise NotFoundError("the service root secret is not stored yet; create the service first")
-    root = _unwrap(stored[0], provider)
-    return UnsubscribeKeys(
-        token_key=_hkdf(root, _TOKEN_LABEL),
-        suppression_key=_hkdf(root, _SUPPRESSION_LABEL),
-    )
+    token_key, suppression_key = stored_root_keys(store, provider, _TOKEN_LABEL, _SUPPRESSION_LABEL)
+    return UnsubscribeKeys(token_key=token_key, suppression_key=suppression_key)
 
 
 def _require_email(value: object) -> str:
     if not isinstance(value, str) or "@" not in value or len(value) > 320:  # noqa: PLR2004 - RFC 5321 limits
         raise InvalidInputError("email must be an e-mail address")
-    return value
-
-
-def _require_id(value: object, what: str) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > 200:  # noqa: PLR2004 - as every id
-        raise InvalidInputError(f"{what} must be a non-empty string of at most 200 characters")
     return value
 
 
@@ -232,8 +216,8 @@ class UnsubscribeSigner:
         issued_at: dt.datetime,
     ) -> str:
         """Return a token for one message to one address for one purpose."""
-        subject = _require_id(subject_id, "subject_id").encode("utf-8")
-        purpose = _require_id(purpose_id, "purpose_id").encode("utf-8")
+        subject = require_id(subject_id, "subject_id").encode("utf-8")
+        purpose = require_id(purpose_id, "purpose_id").encode("utf-8")
         if not isinstance(address, bytes) or not 1 <= len(address) <= 255:  # noqa: PLR2004 - one length byte
             raise InvalidInputError("address must be a suppression digest")
         if len(subject) > 0xFFFF or len(purpose) > 255:  # noqa: PLR2004 - the length fields
@@ -374,7 +358,7 @@ class SuppressionList:
         self._store.add_suppression(
             Suppression(
                 digest=digest,
-                scope=_require_id(scope, "scope"),
+                scope=require_id(scope, "scope"),
                 created_at=self._clock.now(),
                 basis=SUPPRESSION_BASIS,
             )
@@ -382,7 +366,7 @@ class SuppressionList:
 
     def is_suppressed(self, email: str, scope: str) -> bool:
         """Return whether *email* must not be mailed for *scope* (a purpose id)."""
-        wanted = _require_id(scope, "purpose")
+        wanted = require_id(scope, "purpose")
         return any(
             self._store.is_suppressed(d, wanted) for d in self._index.lookups(_require_email(email))
         )
@@ -415,14 +399,8 @@ class UnsubscribeResult:
     subject_known: bool
 
 
-def _service_clock(service: PrivacyService) -> Clock:
-    """The service's clock; ``PrivacyService`` does not expose it publicly yet."""
-    clock: Clock = service._clock  # noqa: SLF001 - no public accessor yet; one clock for all
-    return clock
-
-
 def _marketing_purpose(policy: Policy, purpose_id: str) -> Purpose:
-    purpose = policy.purpose(_require_id(purpose_id, "purpose"))
+    purpose = policy.purpose(require_id(purpose_id, "purpose"))
     if not purpose.direct_marketing:
         raise NotDeclaredError(
             f"purpose {purpose.id!r} is not direct marketing; unsubscribe links are only for "
@@ -446,7 +424,7 @@ class UnsubscribeLinks:
     def __init__(self, service: PrivacyService, key_provider: KeyProvider) -> None:
         keys = derive_unsubscribe_keys(service.store, key_provider)
         self._service = service
-        self._clock = _service_clock(service)
+        self._clock = service.clock
         self._signer = UnsubscribeSigner(keys.token_key)
         self.suppressions = SuppressionList(service.store, keys.suppression_key, clock=self._clock)
 
@@ -464,7 +442,7 @@ class UnsubscribeLinks:
         """
         purpose = _marketing_purpose(self._service.policy, purpose_id)
         return self._signer.sign(
-            subject_id=_require_id(subject_id, "subject_id"),
+            subject_id=require_id(subject_id, "subject_id"),
             purpose_id=purpose.id,
             address=self.suppressions.digest(email),
             issued_at=self._clock.now(),
@@ -507,7 +485,7 @@ class UnsubscribeLinks:
             UnsubscribeTokenError: the token is not valid (nothing is written).
         """
         claim = self._signer.verify(token)
-        _require_id(actor, "actor")
+        require_id(actor, "actor")
         service = self._service
         store = service.store
         now = self._clock.now()

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from gdprkit._args import instant, not_future, require_id
 from gdprkit.clock import to_utc
-from gdprkit.consent.unsubscribe import UnsubscribeLinks, _service_clock
+from gdprkit.consent.unsubscribe import UnsubscribeLinks
 from gdprkit.crypto import FieldCipher, FieldContext
 from gdprkit.errors import (
     InvalidInputError,
@@ -148,7 +148,7 @@ class RightsDesk:
         self._service = service
         self._store = service.store
         self._policy = service.policy
-        self._clock = _service_clock(service)
+        self._clock = service.clock
         self._cipher = FieldCipher(service.keyring)
         self._calendar = calendar
         self._pause = bool(pause_for_identity)

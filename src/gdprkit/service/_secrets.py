@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from gdprkit.clock import to_utc
 from gdprkit.crypto._keyring import _wrap_aad
-from gdprkit.errors import ConflictError, KeyProviderError
+from gdprkit.errors import ConflictError, KeyProviderError, NotFoundError
 from gdprkit.storage.keys import WrappedKey
 
 if TYPE_CHECKING:
@@ -52,6 +52,22 @@ def _unwrap(key: WrappedKey, provider: KeyProvider) -> bytes:
         version=key.kek_version,
         associated_data=_wrap_aad(key.owner, key.version, key.key_id),
     )
+
+
+def stored_root_keys(store: KeyStore, provider: KeyProvider, *labels: bytes) -> tuple[bytes, ...]:
+    """Derive keys for *labels* from the root secret a service has already stored.
+
+    For components built beside a :class:`~gdprkit.service.PrivacyService` (e.g. the
+    unsubscribe links), so every key of the service comes from the one root secret.
+
+    Raises:
+        NotFoundError: no root secret is stored yet (construct the service first).
+    """
+    stored = store.wrapped_keys_of(ROOT_OWNER)
+    if not stored:
+        raise NotFoundError("the service root secret is not stored yet; create the service first")
+    root = _unwrap(stored[0], provider)
+    return tuple(_derive(root, label) for label in labels)
 
 
 def load_secrets(store: KeyStore, provider: KeyProvider, clock: Clock) -> ServiceSecrets:
