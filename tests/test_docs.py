@@ -1,9 +1,9 @@
 """Every code example in the documentation runs, so the docs cannot rot.
 
-Each fenced ```python block of every ``docs/*.md`` file is executed in a fresh namespace
-with the repository root as working directory; a block fenced ```python continued``
-runs on in the namespace of the block before it, so a tutorial can tell its story in
-steps. Each ```toml block of ``docs/policy.md``
+Each fenced ```python block of ``README.md`` and of every ``docs/*.md`` file is executed
+in a fresh namespace with the repository root as working directory; a block fenced
+```python continued`` runs on in the namespace of the block before it, so a tutorial can
+tell its story in steps. Each ```toml block of ``docs/policy.md``
 that is a complete policy (it starts with ``version =``) is loaded and validated.
 """
 
@@ -18,6 +18,7 @@ from gdprkit.policy import Policy, loads_policy
 
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
+README = ROOT / "README.md"
 POLICY_DOC = DOCS / "policy.md"
 
 _FENCE = re.compile(
@@ -35,10 +36,10 @@ def _blocks(path: Path, language: str) -> list[tuple[int, str]]:
     ]
 
 
-def _python_blocks() -> list[pytest.param]:
-    """One test per block; a ``continued`` block joins the one before it."""
+def _python_sources() -> list[tuple[Path, int, str]]:
+    """(file, first line, source) per example; a ``continued`` block joins the one before it."""
     params: list[tuple[Path, int, str]] = []
-    for path in sorted(DOCS.glob("*.md")):
+    for path in [README, *sorted(DOCS.glob("*.md"))]:
         text = path.read_text(encoding="utf-8")
         for match in _FENCE.finditer(text):
             if match.group("lang") != "python":
@@ -51,14 +52,14 @@ def _python_blocks() -> list[pytest.param]:
                 params[-1] = (path, line, source + body)
             else:
                 params.append((path, text.count("\n", 0, match.start()) + 1, body))
-    return [pytest.param(p, source, id=f"{p.name}:{line}") for p, line, source in params]
+    return params
 
 
-def _policy_blocks() -> list[pytest.param]:
+def _policy_blocks() -> list[tuple[int, str]]:
     if not POLICY_DOC.exists():
         return []
     return [
-        pytest.param(source, id=f"policy.md:{line}")
+        (line, source)
         for line, source in _blocks(POLICY_DOC, "toml")
         if source.lstrip().startswith("version =")
     ]
@@ -75,14 +76,30 @@ def _run(path: Path, source: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
 def test_docs_have_examples() -> None:
     assert _blocks(POLICY_DOC, "python")
     assert _policy_blocks()
+    assert _blocks(README, "python"), "the README's Python example is run by this module"
+    assert any(path == README for path, _, _ in _python_sources())
 
 
-@pytest.mark.parametrize(("path", "source"), _python_blocks())
+def test_readme_quick_start_names_the_two_scripts() -> None:
+    """The README's two quick-start commands are the ones in ``scripts/``, written as run."""
+    shell = "".join(source for _, source in _blocks(README, "sh"))
+    commands = [line.split("#")[0].strip() for line in shell.splitlines() if line.strip()]
+    assert commands == ["bash scripts/demo.sh", "bash scripts/test.sh"]
+    for command in commands:
+        assert (ROOT / command.split()[1]).is_file(), command
+
+
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [pytest.param(p, source, id=f"{p.name}:{line}") for p, line, source in _python_sources()],
+)
 def test_python_example_runs(path: Path, source: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _run(path, source, monkeypatch)
 
 
-@pytest.mark.parametrize("source", _policy_blocks())
+@pytest.mark.parametrize(
+    "source", [pytest.param(source, id=f"policy.md:{line}") for line, source in _policy_blocks()]
+)
 def test_toml_policy_example_loads(source: str) -> None:
     policy = loads_policy(source, source="docs/policy.md")
     assert isinstance(policy, Policy)
