@@ -1,5 +1,6 @@
 import datetime as dt
 import hashlib
+import hmac
 import sqlite3
 
 import attrs
@@ -8,12 +9,12 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gdprkit.audit import GENESIS_HASH, PRUNE_ACTION, AuditLog, _body
+from gdprkit.audit import GENESIS_HASH, PRUNE_ACTION, AuditLog, _body, _seal_body
 from gdprkit.clock import FixedClock
 from gdprkit.errors import AuditChainError, NaiveDatetimeError
 from gdprkit.storage.memory import MemoryStore
 from gdprkit.storage.sqlite import SQLiteStore
-from gdprkit.storage.types import AuditEntry, AuditSeal, Subject
+from gdprkit.storage.types import AuditEntry, AuditSeal, Subject, canonical_json
 
 KEY = b"k" * 32
 OTHER_KEY = b"x" * 32
@@ -334,3 +335,90 @@ def test_entry_types_round_trip_through_sqlite(tmp_path):
     memory, _, _ = build(3)
     assert entries == memory.audit_entries()
     assert all(isinstance(e, AuditEntry) for e in entries)
+
+
+def _independent_mac(data):
+    """The MAC as the chain format defines it, computed without AuditLog."""
+    return hmac.new(KEY, data, hashlib.sha256).hexdigest()
+
+
+def _independent_seal_mac(seq, entry_hash):
+    return _independent_mac(canonical_json({"seal": 1, "seq": seq, "hash": entry_hash}))
+
+
+@settings(max_examples=200, deadline=None)
+@given(seq=st.integers(min_value=0, max_value=2**63), raw=st.binary(min_size=32, max_size=32))
+def test_the_seal_encoding_is_the_canonical_json(seq, raw):
+    entry_hash = raw.hex()
+    assert _seal_body(seq, entry_hash) == canonical_json(
+        {"seal": 1, "seq": seq, "hash": entry_hash}
+    )
+    odd = entry_hash.upper()
+    assert _seal_body(seq, odd) == canonical_json({"seal": 1, "seq": seq, "hash": odd})
+
+
+def test_a_chain_written_by_the_format_alone_verifies_and_extends():
+    """Existing logs verify: entries and seal computed from the documented format only."""
+    store = MemoryStore()
+    prev = GENESIS_HASH
+    for seq in (1, 2, 3):
+        at = T0 + dt.timedelta(minutes=seq)
+        details = {"count": seq, "nested": {"b": [1, 2], "a": "ä"}}
+        body = _body(
+            seq=seq,
+            at=at,
+            actor="old",
+            action="sweep.batch",
+            ids=[f"r{seq}"],
+            details=details,
+            covers=[],
+            prev=prev,
+        )
+        entry_hash = hashlib.sha256(body).hexdigest()
+        entry = AuditEntry(
+            seq=seq,
+            at=at,
+            actor="old",
+            action="sweep.batch",
+            ids=[f"r{seq}"],
+            details=details,
+            covers=[],
+            prev_hash=prev,
+            hash=entry_hash,
+            mac=_independent_mac(body),
+        )
+        seal = AuditSeal(seq=seq, hash=entry_hash, mac=_independent_seal_mac(seq, entry_hash))
+        store.append_audit_entry(entry, seal=seal)
+        prev = entry_hash
+    log = AuditLog(store, KEY, clock=FixedClock(T0))
+    assert log.verify() == (3, prev)
+    new = log.append(actor="new", action="x", ids=("r4",), details={"t": (1, 2)})
+    assert new.details == {"t": [1, 2]}
+    body = _body(
+        seq=4,
+        at=T0,
+        actor="new",
+        action="x",
+        ids=["r4"],
+        details={"t": [1, 2]},
+        covers=[],
+        prev=prev,
+    )
+    assert new.hash == hashlib.sha256(body).hexdigest()
+    assert new.mac == _independent_mac(body)
+    assert store.audit_seal().mac == _independent_seal_mac(4, new.hash)
+    assert log.verify() == (4, new.hash)
+
+
+def test_details_are_checked_once_and_copied():
+    log = AuditLog(MemoryStore(), KEY, clock=FixedClock(T0))
+    given_details = {"ids": ["a"], "n": 1}
+    entry = log.append(actor="a", action="x", details=given_details)
+    given_details["ids"].append("b")
+    assert entry.details == {"ids": ["a"], "n": 1}
+    with pytest.raises(TypeError):
+        log.append(actor="a", action="x", details=["not", "a", "mapping"])
+    with pytest.raises(TypeError):
+        log.append(actor="a", action="x", details={"nan": float("nan")})
+    assert log.append(actor="a", action="x", details=None).details == {}
+    assert log.verify()[0] == 2

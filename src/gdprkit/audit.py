@@ -38,15 +38,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from gdprkit.clock import Clock, SystemClock, to_utc
 from gdprkit.errors import AuditChainError
-from gdprkit.storage.types import AuditEntry, AuditSeal, canonical_json, jsonable
+from gdprkit.storage.types import AuditEntry, AuditSeal, canonical_json
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Iterator
 
     from dateutil.relativedelta import relativedelta
 
@@ -61,6 +64,7 @@ PRUNE_ACTION = "audit.pruned"
 """The action of the entry that records a retention pruning of older entries."""
 
 _MAX_DETAILS_BYTES = 16 * 1024
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 _PAGE = 1000
 
 
@@ -92,6 +96,37 @@ def _body(
             "prev": prev,
         },
     )
+
+
+def _seal_body(seq: int, entry_hash: str) -> bytes:
+    """The canonical JSON of ``{"seal": 1, "seq": seq, "hash": entry_hash}``, spelled out.
+
+    Byte for byte what :func:`canonical_json` gives for a hex hash and an integer
+    (sorted keys, no spaces), without a JSON encoder per append; anything else goes
+    through the encoder, so an odd value can never yield different bytes.
+    """
+    if type(seq) is int and _HEX64.fullmatch(entry_hash):
+        return b'{"hash":"%s","seal":1,"seq":%d}' % (entry_hash.encode("ascii"), seq)
+    return canonical_json({"seal": 1, "seq": seq, "hash": entry_hash})
+
+
+def _clean_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Return *details* normalised like :func:`~gdprkit.storage.types.jsonable`.
+
+    Encoded once: the same bytes give the size check and the normalised copy.
+    """
+    if details is None:
+        return {}
+    if not isinstance(details, Mapping):
+        raise TypeError(f"expected a JSON-able mapping, got {type(details).__name__}")
+    try:
+        encoded = canonical_json(dict(details))
+    except (TypeError, ValueError) as exc:
+        raise TypeError("expected a JSON-able mapping (str keys, finite numbers)") from exc
+    if len(encoded) > _MAX_DETAILS_BYTES:
+        raise ValueError("audit details are limited to 16 KiB; store ids and hashes only")
+    result: dict[str, Any] = json.loads(encoded)
+    return result
 
 
 def _check_link(prev: AuditEntry, entry: AuditEntry) -> None:
@@ -134,6 +169,7 @@ class AuditLog:
             raise ValueError("the audit key must be at least 32 bytes")
         self._store = store
         self._key = bytes(key)
+        self._hmac = hmac.new(self._key, digestmod=hashlib.sha256)
         self._clock = clock or SystemClock()
         self._retention = retention
 
@@ -141,10 +177,12 @@ class AuditLog:
         return "AuditLog(<key>)"
 
     def _mac(self, data: bytes) -> str:
-        return hmac.new(self._key, data, hashlib.sha256).hexdigest()
+        mac = self._hmac.copy()  # the key schedule is computed once, in __init__
+        mac.update(data)
+        return mac.hexdigest()
 
     def _seal_mac(self, seq: int, entry_hash: str) -> str:
-        return self._mac(canonical_json({"seal": 1, "seq": seq, "hash": entry_hash}))
+        return self._mac(_seal_body(seq, entry_hash))
 
     def append(
         self,
@@ -177,9 +215,7 @@ class AuditLog:
             NaiveDatetimeError: *at* is naive.
         """
         when = to_utc(at if at is not None else self._clock.now(), what="AuditLog.append(at)")
-        clean = jsonable(details or {})
-        if len(canonical_json(clean)) > _MAX_DETAILS_BYTES:
-            raise ValueError("audit details are limited to 16 KiB; store ids and hashes only")
+        clean = _clean_details(details)
         id_list = [str(i) for i in ids]
         cover_list = [str(c) for c in covers]
         with self._store.transaction():
