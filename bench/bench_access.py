@@ -1,7 +1,9 @@
 """An Art. 15 access request in a large SQLite store, against the raw work it must do.
 
 Run: ``.venv/bin/python bench/bench_access.py`` (``--records 2000`` for a quick run,
-``--check`` to exit with status 1 when the target is missed).
+``--check`` to exit with status 1 when the target is missed, ``--clock cpu`` to time
+this process's CPU instead of the wall clock: on a shared machine the wall clock also
+counts other processes' turns, and the CPU clock leaves out waiting for the disk).
 
 The store holds ``--records`` records (1,000,000 by default), two per subject, each with
 three encrypted fields, a purpose link and an e-mail blind-index entry per subject. The
@@ -13,12 +15,14 @@ transaction at a time would take hours of fsyncs.
 
 Measured, each repeat interleaved so machine noise hits all alike, medians reported:
 
-* ``access``: the request as an application makes it, all through the public API: find
-  the subject by e-mail (``service.find_subjects``), record the request
-  (``desk.receive``) and answer it (``desk.access``: read and decrypt every field,
-  build the package with every Art. 15 item, audit the disclosure, complete the
-  request). Two transactions, so two durable commits.
-* ``access_one_tx``: the same inside one ``store.transaction()``: one durable commit.
+* ``access``: the request as an application makes it, in one public call:
+  ``desk.answer_access(email=...)`` finds the subject through the e-mail blind index,
+  reads and decrypts every field, builds the package with every Art. 15 item, stores
+  the request (completed, with its history) and audits the receipt, disclosure and
+  completion in one entry. One transaction, so one durable commit.
+* ``access_two_calls``: the same in the lifecycle's separate calls: find the subject
+  (``service.find_subjects``), record the request (``desk.receive``), answer it
+  (``desk.access``). Two transactions, two durable commits, two audit entries.
 * ``baseline``: the least a hand-written answer must do: one indexed SQL query joining the
   blind index, the records and the fields for that subject's rows, and raw ``AESGCM``
   decryption of each field with its key already unwrapped and its associated data built.
@@ -30,7 +34,7 @@ Measured, each repeat interleaved so machine noise hits all alike, medians repor
 The target is ``access / baseline <= 3``. The baseline writes nothing; an access answer
 must write (the request and its audit entries: Art. 5(2), 12), so on a disk whose fsync
 costs milliseconds the ratio is bound by the commits; the ``commit`` line shows that
-floor, and ``cpu ratio`` is ``(access - 2 x commit) / baseline``.
+floor, and ``cpu ratio`` is ``(access - commit) / baseline``.
 """
 
 from __future__ import annotations
@@ -227,6 +231,11 @@ class Bench:
 
     def access(self) -> int:
         """The access request through the public API, as an application makes it."""
+        package = self.desk.answer_access(email=EMAIL)
+        return len(package["personal_data"]["items"])
+
+    def access_two_calls(self) -> int:
+        """The same in the lifecycle's separate calls: two transactions."""
         (subject,) = self.service.find_subjects(email=EMAIL)
         request = self.desk.receive(subject, "access")
         package = self.desk.access(request.id)
@@ -244,11 +253,6 @@ class Bench:
         )
         return len(package["personal_data"]["items"])
 
-    def access_one_tx(self) -> int:
-        """The same, in one transaction: one durable commit."""
-        with self.store.transaction():
-            return self.access()
-
     def commit(self) -> int:
         """One durable commit of one row, the floor of any write."""
         self.raw.execute("BEGIN IMMEDIATE")
@@ -261,33 +265,43 @@ class Bench:
         self.store.close()
 
 
-def measure(loops: dict[str, Callable[[], int]], repeats: int) -> dict[str, list[float]]:
+def measure(
+    loops: dict[str, Callable[[], int]],
+    repeats: int,
+    timer: Callable[[], float] = time.perf_counter,
+) -> dict[str, list[float]]:
     """Run every loop once per repeat, interleaved; return seconds per call, per repeat."""
     samples: dict[str, list[float]] = {name: [] for name in loops}
     for loop in loops.values():
         loop()  # warm caches: keys unwrapped, statements prepared
     for _ in range(repeats):
         for name, loop in loops.items():
-            start = time.perf_counter()
+            start = timer()
             loop()
-            samples[name].append(time.perf_counter() - start)
+            samples[name].append(timer() - start)
     return samples
 
 
-def run(records: int, repeats: int, directory: Path) -> dict[str, float]:
+def run(
+    records: int,
+    repeats: int,
+    directory: Path,
+    timer: Callable[[], float] = time.perf_counter,
+) -> dict[str, float]:
     """Build the store in *directory*, measure, and return the medians (seconds)."""
     bench = Bench(directory / "bench.db", records)
     try:
-        assert bench.access() == 2
+        assert bench.access() == bench.access_two_calls() == 2
         samples = measure(
             {
                 "baseline": bench.baseline,
                 "access": bench.access,
-                "access_one_tx": bench.access_one_tx,
+                "access_two_calls": bench.access_two_calls,
                 "answer_only": bench.answer_only,
                 "commit": bench.commit,
             },
             repeats,
+            timer,
         )
     finally:
         bench.close()
@@ -300,15 +314,16 @@ def report(records: int, medians: dict[str, float]) -> bool:
     """Print the medians and ratios; return whether the target is met."""
     base = medians["baseline"]
     print(f"records: {records:,} (bulk load {medians['load_seconds']:.1f} s)")
-    for name in ("baseline", "access", "access_one_tx", "answer_only", "commit"):
-        print(f"{name:>14}: {medians[name] * 1e3:9.3f} ms")
+    for name in ("baseline", "access", "access_two_calls", "answer_only", "commit"):
+        print(f"{name:>16}: {medians[name] * 1e3:9.3f} ms")
     ratio = medians["access"] / base
-    one_tx = medians["access_one_tx"] / base
-    cpu = max(medians["access"] - 2 * medians["commit"], 0.0) / base
-    print(f"ratio access / baseline:        {ratio:8.1f}x")
-    print(f"ratio access_one_tx / baseline: {one_tx:8.1f}x")
-    print(f"cpu ratio (commits removed):    {cpu:8.1f}x")
-    print(f"ratio answer_only / baseline:   {medians['answer_only'] / base:8.1f}x")
+    two = medians["access_two_calls"] / base
+    cpu = max(medians["access"] - medians["commit"], 0.0) / base
+    print(f"ratio access / baseline:           {ratio:8.1f}x")
+    print(f"ratio access_two_calls / baseline: {two:8.1f}x")
+    print(f"cpu ratio (the commit removed):    {cpu:8.1f}x")
+    print(f"commit floor / baseline:           {medians['commit'] / base:8.1f}x")
+    print(f"ratio answer_only / baseline:      {medians['answer_only'] / base:8.1f}x")
     met = ratio <= TARGET
     print(f"target access / baseline <= {TARGET}x: {'PASS' if met else 'FAIL'}")
     return met
@@ -319,11 +334,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
+    parser.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="time the wall clock (default) or this process's CPU time",
+    )
     args = parser.parse_args(argv)
     if args.records < 2 or args.repeats < 1:
         parser.error("--records must be at least 2 and --repeats at least 1")
     with tempfile.TemporaryDirectory(prefix=f"bench-access-{uuid.uuid4().hex[:6]}-") as tmp:
-        medians = run(args.records, args.repeats, Path(tmp))
+        timer = time.perf_counter if args.clock == "wall" else time.process_time
+        medians = run(args.records, args.repeats, Path(tmp), timer)
+    print(f"clock: {args.clock}")
     met = report(args.records, medians)
     return 1 if args.check and not met else 0
 

@@ -11,9 +11,10 @@ from rights_helpers import TFP_CUSTOMER, provider, tfp_customer
 
 from gdprkit.policy.model import Policy, Recipient
 from gdprkit.requests import REQUIRED_ITEMS, RequestState, RightsDesk, access_package
-from gdprkit.requests.held import HeldLink, HeldRecord, Holding
+from gdprkit.requests.access import encoded_package
+from gdprkit.requests.held import HeldField, HeldLink, HeldRecord, Holding
 from gdprkit.service import PrivacyService
-from gdprkit.storage.types import LinkState
+from gdprkit.storage.types import LinkState, canonical_json
 
 
 def _check_schema(data: dict) -> None:
@@ -140,8 +141,11 @@ def test_recipients_are_named_with_their_identities(answered) -> None:
 def test_the_read_is_audited_as_an_access_disclosure(answered) -> None:
     service, desk, request, _, seq, (customer, _, _) = answered
     entries = service.store.audit_entries(after_seq=seq)
-    assert [e.action for e in entries] == ["request.access.disclosed", "request.access.completed"]
+    # One entry: the completion carries the disclosure (Art. 5(2)).
+    assert [e.action for e in entries] == ["request.access.completed"]
+    assert entries[0].details["state"] == "completed"
     assert customer in entries[0].details["records"]
+    assert entries[0].details["record_count"] == 3
     assert "name" in entries[0].details["categories"]
     assert "Ada" not in repr([e.details for e in entries])
     assert desk.get(request.id).state is RequestState.COMPLETED
@@ -229,3 +233,70 @@ def test_a_transfer_outside_the_eea_names_its_safeguard(tfp_policy: Policy) -> N
     assert transfer["recipient"] == "analytics_provider"
     assert transfer["mechanism"] == "scc_2021_914"
     assert "2021/914" in transfer["mechanism_text"]["en"]
+
+
+def _holding(purposes: tuple[str, ...], *, subject: str = "s") -> Holding:
+    at = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+    links = tuple(
+        HeldLink(purpose_id=p, live=True, eligible_from=None, restricted=False) for p in purposes
+    )
+    record = HeldRecord(
+        id=f"r-{subject}",
+        created_at=at,
+        managed=True,
+        external_ref=None,
+        fields=(HeldField(category="name", value="Ada Lovelace ä"),),
+        links=links,
+    )
+    return Holding(subject_id=subject, at=at, records=(record,) if purposes else ())
+
+
+@pytest.mark.parametrize("purposes", [(), ("contract",), ("email_marketing", "website_analytics")])
+def test_the_encoded_package_is_the_canonical_json_of_its_data(
+    tfp_policy: Policy, purposes: tuple[str, ...]
+) -> None:
+    at = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+    package, encoded = encoded_package(
+        tfp_policy, _holding(purposes), request_id="q", received_at=at, due=dt.date(2026, 4, 2)
+    )
+    assert encoded == canonical_json(dict(package.data))
+    again = access_package(
+        tfp_policy, _holding(purposes), request_id="q", received_at=at, due=dt.date(2026, 4, 2)
+    )
+    assert again.data == package.data
+    assert list(again.data) == [
+        "schema",
+        "request",
+        "subject_id",
+        "controller",
+        *REQUIRED_ITEMS,
+        "consent",
+    ]
+
+
+def test_the_cached_items_are_copied_into_every_package(tfp_policy: Policy) -> None:
+    at = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+    build = {
+        "request_id": "q",
+        "received_at": at,
+        "due": dt.date(2026, 4, 2),
+    }
+    first = access_package(tfp_policy, _holding(("contract",)), **build)
+    rights = json.loads(json.dumps(first["rights"]))
+    first["rights"]["items"].clear()
+    first["controller"]["name"] = "changed"
+    second, encoded = encoded_package(tfp_policy, _holding(("contract",), subject="t"), **build)
+    assert second["rights"] == rights
+    assert second["controller"]["name"] == tfp_policy.organisation.legal_name
+    assert second["subject_id"] == "t"
+    assert encoded == canonical_json(dict(second.data))
+    # Another purpose set, another policy: their own items.
+    other = access_package(tfp_policy, _holding(("email_marketing",)), **build)
+    assert other["purposes"]["items"][0]["id"] == "email_marketing"
+    renamed = attrs.evolve(
+        tfp_policy,
+        organisation=attrs.evolve(tfp_policy.organisation, legal_name="Renamed AB"),
+    )
+    assert access_package(renamed, _holding(("contract",)), **build)["controller"]["name"] == (
+        "Renamed AB"
+    )

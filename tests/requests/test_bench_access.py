@@ -30,7 +30,7 @@ def test_a_small_run_measures_every_contender(bench, tmp_path, capsys) -> None:
     assert set(medians) == {
         "baseline",
         "access",
-        "access_one_tx",
+        "access_two_calls",
         "answer_only",
         "commit",
         "load_seconds",

@@ -55,6 +55,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -116,6 +117,20 @@ _ENDING = {
         en="the withdrawal of your consent", sv="att du återkallade samtycket"
     ),
 }
+
+
+def _canonical(value: object) -> bytes:
+    """Canonical JSON as the stores write it: sorted keys, compact, UTF-8, no NaN.
+
+    The same encoding as :func:`gdprkit.storage.types.canonical_json`, kept here so this
+    module stays free of storage imports.
+    """
+    return _ENCODER.encode(value).encode("utf-8")
+
+
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
 
 
 def _t(text: Text | None) -> dict[str, str] | None:
@@ -228,11 +243,11 @@ class _Lookup:
 class _Builder:
     """Builds the JSON items from a holding; one method per item."""
 
-    def __init__(self, policy: Policy, holding: Holding) -> None:
+    def __init__(self, policy: Policy, holding: Holding, ids: _Lookup | None = None) -> None:
         self.policy = policy
         self.holding = holding
         self.tz = policy.organisation.time_zone
-        self.ids = _Lookup(policy)
+        self.ids = _Lookup(policy) if ids is None else ids
         self.purposes = [
             self.ids.purposes[i] for i in holding.live_purposes if i in self.ids.purposes
         ]
@@ -560,6 +575,85 @@ class _Builder:
         }
 
 
+_STATIC = (
+    "controller",
+    "purposes",
+    "recipients",
+    "rights",
+    "complaint",
+    "automated_decision_making",
+    "transfer_safeguards",
+)
+"""The items that depend only on the policy and the purposes the subject's data serves."""
+_MAX_PURPOSE_SETS = 256
+_KEYS = {
+    key: b'"%s":' % key.encode("ascii")
+    for key in ("schema", "request", "subject_id", "controller", *REQUIRED_ITEMS, "consent")
+}
+
+
+class _PolicyCache:
+    """One policy's lookup tables and static items, encoded once per set of purposes."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = weakref.ref(policy)
+        self.ids = _Lookup(policy)
+        self.static: dict[tuple[str, ...], dict[str, bytes]] = {}
+
+    def items(self, builder: _Builder) -> dict[str, bytes]:
+        """The canonical JSON of each static item for the builder's purposes."""
+        key = tuple(p.id for p in builder.purposes)
+        found = self.static.get(key)
+        if found is None:
+            if len(self.static) >= _MAX_PURPOSE_SETS:
+                self.static.clear()
+            found = {name: _canonical(item) for name, item in _static_items(builder).items()}
+            self.static[key] = found
+        return found
+
+
+_CACHES: dict[int, _PolicyCache] = {}
+
+
+def _cache(policy: Policy) -> _PolicyCache:
+    """The cache of *policy* (by identity: a policy is immutable); dropped with the policy."""
+    found = _CACHES.get(id(policy))
+    if found is not None and found.policy() is policy:
+        return found
+    made = _PolicyCache(policy)
+    _CACHES[id(policy)] = made
+    weakref.finalize(policy, _CACHES.pop, id(policy), None)
+    return made
+
+
+def _controller(policy: Policy) -> dict[str, Any]:
+    org = policy.organisation
+
+    def contact(c: Any) -> dict[str, Any] | None:  # noqa: ANN401 - a Contact or None
+        if c is None:
+            return None
+        return {"name": c.name, "email": c.email, "phone": c.phone, "address": c.address}
+
+    return {
+        "name": org.legal_name,
+        "organisation_number": org.organisation_number,
+        "contact": contact(org.contact),
+        "dpo": contact(org.dpo),
+    }
+
+
+def _static_items(b: _Builder) -> dict[str, dict[str, Any]]:
+    return {
+        "controller": _controller(b.policy),
+        "purposes": b.purpose_items(),
+        "recipients": b.recipients(),
+        "rights": b.rights(),
+        "complaint": b.complaint(),
+        "automated_decision_making": b.automated(),
+        "transfer_safeguards": b.transfers(),
+    }
+
+
 def access_package(
     policy: Policy,
     holding: Holding,
@@ -570,6 +664,10 @@ def access_package(
 ) -> AccessPackage:
     """Build the answer to an access request from what is held (Art. 15(1)-(3); DSR-08).
 
+    The items that depend only on the policy and the purposes served (controller,
+    purposes, recipients, rights, complaint, automated decisions, transfers) are built
+    and encoded once per policy and set of purposes; every package gets its own copy.
+
     Args:
         policy: The declarations the answer's texts come from.
         holding: What is held about the subject, read when answering.
@@ -577,16 +675,44 @@ def access_package(
         received_at: When it was received.
         due: Its strict last day in force.
     """
+    return _build(policy, holding, request_id=request_id, received_at=received_at, due=due)[0]
+
+
+def encoded_package(
+    policy: Policy,
+    holding: Holding,
+    *,
+    request_id: str,
+    received_at: dt.datetime,
+    due: dt.date,
+) -> tuple[AccessPackage, bytes]:
+    """:func:`access_package`, with the package's canonical JSON (to hash what is disclosed).
+
+    The bytes are exactly the canonical JSON of the package's data as built,
+    assembled from the static items' cached encodings.
+    """
+    package, static = _build(
+        policy, holding, request_id=request_id, received_at=received_at, due=due
+    )
+    data = package.data
+    parts = [_KEYS[key] + (static.get(key) or _canonical(data[key])) for key in sorted(data)]
+    return package, b"{" + b",".join(parts) + b"}"
+
+
+def _build(
+    policy: Policy,
+    holding: Holding,
+    *,
+    request_id: str,
+    received_at: dt.datetime,
+    due: dt.date,
+) -> tuple[AccessPackage, dict[str, bytes]]:
+    """The package and the canonical JSON of its static items, as cached."""
     if not isinstance(request_id, str) or not request_id:
         raise InvalidInputError("request_id must be a request id")
-    org = policy.organisation
-    b = _Builder(policy, holding)
-
-    def contact(c: Any) -> dict[str, Any] | None:  # noqa: ANN401 - a Contact or None
-        if c is None:
-            return None
-        return {"name": c.name, "email": c.email, "phone": c.phone, "address": c.address}
-
+    cache = _cache(policy)
+    b = _Builder(policy, holding, cache.ids)
+    static = cache.items(b)
     data: dict[str, Any] = {
         "schema": SCHEMA,
         "request": {
@@ -596,26 +722,23 @@ def access_package(
             "answered_at": holding.at.isoformat(),
         },
         "subject_id": holding.subject_id,
-        "controller": {
-            "name": org.legal_name,
-            "organisation_number": org.organisation_number,
-            "contact": contact(org.contact),
-            "dpo": contact(org.dpo),
-        },
+        "controller": None,
         "confirmation": b.confirmation(),
         "personal_data": b.personal_data(),
-        "purposes": b.purpose_items(),
+        "purposes": None,
         "categories": b.categories(),
-        "recipients": b.recipients(),
+        "recipients": None,
         "retention": b.retention(),
-        "rights": b.rights(),
-        "complaint": b.complaint(),
+        "rights": None,
+        "complaint": None,
         "source": b.source(),
-        "automated_decision_making": b.automated(),
-        "transfer_safeguards": b.transfers(),
+        "automated_decision_making": None,
+        "transfer_safeguards": None,
         "consent": b.consent(),
     }
-    return AccessPackage(data=data, time_zone=org.time_zone)
+    for name, encoded in static.items():
+        data[name] = json.loads(encoded)  # a fresh copy: callers may change their package
+    return AccessPackage(data=data, time_zone=policy.organisation.time_zone), static
 
 
 def escape(value: object) -> str:

@@ -30,18 +30,21 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from gdprkit._args import instant, not_future, require_id
 from gdprkit.clock import to_utc
 from gdprkit.consent.unsubscribe import UnsubscribeLinks
 from gdprkit.crypto import FieldCipher, FieldContext
 from gdprkit.errors import (
+    ConflictError,
     InvalidInputError,
     NotDeclaredError,
     NotFoundError,
 )
 from gdprkit.policy.vocab import LegalBasis
 from gdprkit.requests._reading import Redactor, encode_field, read_holding
-from gdprkit.requests.access import AccessPackage, access_package
+from gdprkit.requests.access import AccessPackage, encoded_package
 from gdprkit.requests.erasure import ErasureAnswer, decide_erasure, erasure_answer
 from gdprkit.requests.lifecycle import OPEN_STATES, RequestCase, Step, _choice, next_state
 from gdprkit.requests.notices import NoticeTarget, notice_targets
@@ -115,6 +118,82 @@ def _ids(values: Collection[str] | None, what: str) -> list[str] | None:
     if isinstance(values, str):
         raise InvalidInputError(f"{what} must be a list of ids, not one string")
     return [require_id(v, what) for v in values]
+
+
+def _enter(details: dict[str, Any], old: RequestState, new: RequestState, at: dt.datetime) -> None:
+    """Add the move to *new* to the stored history, unless the state stays."""
+    if new is not old:
+        details["history"] = [
+            *details.get("history", []),
+            {"state": new.value, "at": at.isoformat()},
+        ]
+
+
+def _completion(
+    case: RequestCase,
+    *,
+    at: dt.datetime,
+    outcome: Mapping[str, Any],
+    notices: tuple[NoticeTarget, ...],
+) -> tuple[dict[str, Any], bool]:
+    """The details of a completed request (the final move not yet added), and lateness."""
+    details = dict(case.details)
+    _enter(details, case.state, RequestState.IN_PROGRESS, at)
+    details["outcome"] = dict(outcome)
+    if notices:
+        details["notices"] = {
+            n.recipient_id: {
+                "status": NoticeStatus.PENDING.value,
+                "at": None,
+                "purposes": list(n.purposes),
+            }
+            for n in notices
+        }
+    late = case.deadline.is_overdue(at)
+    details["late"] = late
+    return details, late
+
+
+def _disclosure(holding: Holding) -> dict[str, Any]:
+    """What an answer discloses, for its audit entry: record and category ids only."""
+    return {
+        "records": [r.id for r in holding.records][:200],
+        "record_count": len(holding.records),
+        "categories": sorted({f.category for r in holding.records for f in r.fields}),
+    }
+
+
+@attrs.frozen(kw_only=True)
+class _Intake:
+    """A request's checked arguments and the one reading of the clock it was received by."""
+
+    id: str
+    kind: RequestKind
+    now: dt.datetime
+    received_at: dt.datetime
+    channel: str
+    reply_channel: str
+    pause: bool
+
+    def request(self, subject_id: str) -> SubjectRequest:
+        """The request as stored on receipt: ids, dates and channels only (Art. 12)."""
+        return SubjectRequest(
+            id=self.id,
+            subject_id=subject_id,
+            kind=self.kind.value,
+            received_at=self.received_at,
+            state=RequestState.RECEIVED.value,
+            details={
+                "version": 1,
+                "channel": self.channel,
+                "reply_channel": self.reply_channel,
+                "fee": 0,
+                "pause_for_identity": self.pause,
+                "history": [
+                    {"state": RequestState.RECEIVED.value, "at": self.received_at.isoformat()}
+                ],
+            },
+        )
 
 
 class RightsDesk:
@@ -216,11 +295,22 @@ class RightsDesk:
         audit: Mapping[str, Any],
     ) -> RequestCase:
         """Store the new state and details and audit the move (inside the caller's transaction)."""
-        if state is not case.state:
-            details["history"] = [
-                *details.get("history", []),
-                {"state": state.value, "at": at.isoformat()},
-            ]
+        stored = self._move(case, state, details, at=at, actor=actor, action=action, audit=audit)
+        return self._case(stored)
+
+    def _move(
+        self,
+        case: RequestCase,
+        state: RequestState,
+        details: dict[str, Any],
+        *,
+        at: dt.datetime,
+        actor: str,
+        action: str,
+        audit: Mapping[str, Any],
+    ) -> SubjectRequest:
+        """:meth:`_write` without reading the stored request back as a case."""
+        _enter(details, case.state, state, at)
         stored = self._store.update_request(case.id, state=state.value, details=details)
         self._service.audit.append(
             actor=actor,
@@ -228,7 +318,7 @@ class RightsDesk:
             ids=[case.id, case.subject_id],
             details={"kind": case.kind.value, "state": state.value, **audit},
         )
-        return self._case(stored)
+        return stored
 
     def _load(self, request_id: str, step: Step) -> tuple[RequestCase, RequestState]:
         case = self.get(request_id)
@@ -262,6 +352,35 @@ class RightsDesk:
             ConflictError: the request id exists.
         """
         sid = require_id(subject_id, "subject_id")
+        intake = self._intake(kind, received_at, channel, reply_channel, request_id)
+        require_id(actor, "actor")
+        with self._store.transaction():
+            if self._store.get_subject(sid) is None:
+                raise NotFoundError("no such subject")
+            request = intake.request(sid)
+            self._store.add_request(request)
+            case = self._case(request)
+            self._service.audit.append(
+                actor=actor,
+                action="request.received",
+                ids=[request.id, sid],
+                details={
+                    "kind": intake.kind.value,
+                    "channel": intake.channel,
+                    "due": case.deadline.due_strict.isoformat(),
+                },
+            )
+        return case
+
+    def _intake(
+        self,
+        kind: RequestKind | str,
+        received_at: dt.datetime | None,
+        channel: str,
+        reply_channel: str | None,
+        request_id: str | None,
+    ) -> _Intake:
+        """Check a request's arguments and read the clock once (:meth:`receive`)."""
         wanted = _choice(RequestKind, kind, "kind")
         now = self._clock.now()
         when = _past(received_at, now, "received_at")
@@ -269,39 +388,15 @@ class RightsDesk:
             if value not in CHANNELS:
                 raise InvalidInputError(f"{what} must be one of: {', '.join(sorted(CHANNELS))}")
         rid = uuid.uuid4().hex if request_id is None else require_id(request_id, "request_id")
-        details = {
-            "version": 1,
-            "channel": channel,
-            "reply_channel": reply_channel or channel,
-            "fee": 0,
-            "pause_for_identity": self._pause,
-            "history": [{"state": RequestState.RECEIVED.value, "at": when.isoformat()}],
-        }
-        with self._store.transaction():
-            if self._store.get_subject(sid) is None:
-                raise NotFoundError("no such subject")
-            self._store.add_request(
-                SubjectRequest(
-                    id=rid,
-                    subject_id=sid,
-                    kind=wanted.value,
-                    received_at=when,
-                    state=RequestState.RECEIVED.value,
-                    details=details,
-                )
-            )
-            case = self.get(rid)
-            self._service.audit.append(
-                actor=require_id(actor, "actor"),
-                action="request.received",
-                ids=[rid, sid],
-                details={
-                    "kind": wanted.value,
-                    "channel": channel,
-                    "due": case.deadline.due_strict.isoformat(),
-                },
-            )
-        return case
+        return _Intake(
+            id=rid,
+            kind=wanted,
+            now=now,
+            received_at=when,
+            channel=channel,
+            reply_channel=reply_channel or channel,
+            pause=self._pause,
+        )
 
     def ask_identity(
         self, request_id: str, *, asked: Collection[str], actor: str = "application"
@@ -503,26 +598,10 @@ class RightsDesk:
         outcome: Mapping[str, Any],
         notices: tuple[NoticeTarget, ...] = (),
         audit: Mapping[str, Any] | None = None,
-    ) -> RequestCase:
-        details = dict(case.details)
-        if case.state is RequestState.RECEIVED:
-            details["history"] = [
-                *details.get("history", []),
-                {"state": RequestState.IN_PROGRESS.value, "at": at.isoformat()},
-            ]
-        details["outcome"] = dict(outcome)
-        if notices:
-            details["notices"] = {
-                n.recipient_id: {
-                    "status": NoticeStatus.PENDING.value,
-                    "at": None,
-                    "purposes": list(n.purposes),
-                }
-                for n in notices
-            }
-        late = case.deadline.is_overdue(at)
-        details["late"] = late
-        return self._write(
+    ) -> None:
+        """Store the outcome, complete the request and audit it (inside a transaction)."""
+        details, late = _completion(case, at=at, outcome=outcome, notices=notices)
+        self._move(
             case,
             state,
             details,
@@ -537,25 +616,32 @@ class RightsDesk:
     def _holding(self, subject_id: str, at: dt.datetime) -> Holding:
         return read_holding(self._store, self._cipher, subject_id, at=at, redact=self._redact)
 
-    def _disclosed(self, case: RequestCase, holding: Holding, actor: str, what: str) -> None:
-        categories = sorted({f.category for r in holding.records for f in r.fields})
-        self._service.audit.append(
-            actor=actor,
-            action=f"request.{what}.disclosed",
-            ids=[case.id, case.subject_id],
-            details={
-                "records": [r.id for r in holding.records][:200],
-                "record_count": len(holding.records),
-                "categories": categories,
-            },
+    def _package(
+        self, case: RequestCase, now: dt.datetime
+    ) -> tuple[AccessPackage, dict[str, Any], dict[str, Any]]:
+        """Read and decrypt everything held; return the package, the outcome, the disclosure."""
+        holding = self._holding(case.subject_id, now)
+        package, encoded = encoded_package(
+            self._policy,
+            holding,
+            request_id=case.id,
+            received_at=case.received_at,
+            due=case.deadline.due,
         )
+        outcome = {
+            "records": len(holding.records),
+            "package_sha256": hashlib.sha256(encoded).hexdigest(),
+        }
+        return package, outcome, _disclosure(holding)
 
     def access(self, request_id: str, *, actor: str = "application") -> AccessPackage:
         """Answer an access request: the data and every Art. 15(1),(2) item (DSR-08).
 
         Every record of the subject is read, decrypted and disclosed, restricted ones
-        included; the read is audited as an access disclosure, and the request completed,
-        in one transaction.
+        included, and the request completed, in one transaction; its one audit entry,
+        ``request.access.completed``, records the disclosure too (the records and
+        categories disclosed; Art. 5(2)). :meth:`answer_access` receives and answers in
+        one step.
 
         Returns:
             The package; ``to_json()`` and ``to_markdown("en" | "sv")`` render it.
@@ -563,29 +649,106 @@ class RightsDesk:
         require_id(actor, "actor")
         with self._store.transaction():
             case, state, now = self._answer(request_id, RequestKind.ACCESS)
-            holding = self._holding(case.subject_id, now)
-            package = access_package(
-                self._policy,
-                holding,
-                request_id=case.id,
-                received_at=case.received_at,
-                due=case.deadline.due,
-            )
-            self._disclosed(case, holding, actor, "access")
-            self._complete(
-                case,
-                state,
-                at=now,
+            package, outcome, disclosed = self._package(case, now)
+            self._complete(case, state, at=now, actor=actor, outcome=outcome, audit=disclosed)
+        return package
+
+    def answer_access(
+        self,
+        *,
+        subject_id: str | None = None,
+        email: str | None = None,
+        received_at: dt.datetime | None = None,
+        channel: str = "electronic",
+        reply_channel: str | None = None,
+        request_id: str | None = None,
+        actor: str = "application",
+    ) -> AccessPackage:
+        """Receive an access request and answer it at once (Art. 12(3), 15; DSR-01, DSR-08).
+
+        :meth:`receive` followed by :meth:`access`, in one transaction with one durable
+        commit: the request is stored already completed, with its whole history
+        (received, in progress, completed), and one audit entry,
+        ``request.access.completed``, records the receipt (``received``: channel and
+        strict deadline), the disclosure (records and categories) and the completion.
+        Nothing is stored if any step fails.
+
+        Use it only where the requester's identity is not in doubt (a signed-in account,
+        a verified address); otherwise :meth:`receive` and :meth:`ask_identity` first
+        (Art. 12(6); DSR-06). Finding the subject by e-mail address does not confirm
+        who is asking.
+
+        Args:
+            subject_id: The requester; or give *email* instead.
+            email: The requester's registered e-mail address, looked up through the
+                blind index (``service.find_subjects``) inside the transaction.
+            received_at: When it arrived; now by default, never in the future.
+            channel: How it arrived (see :meth:`receive`).
+            reply_channel: How to answer; the channel it arrived by by default.
+            request_id: An id of your own; a random one by default.
+            actor: Who answered.
+
+        Returns:
+            The package, its request id in ``package["request"]["id"]``.
+
+        Raises:
+            InvalidInputError: neither or both of *subject_id* and *email*.
+            NotFoundError: no such subject, or no subject with that address.
+            ConflictError: the address belongs to more than one subject (answer each by
+                *subject_id*), or the request id exists.
+        """
+        if (subject_id is None) == (email is None):
+            raise InvalidInputError("give exactly one of subject_id and email")
+        sid = None if subject_id is None else require_id(subject_id, "subject_id")
+        intake = self._intake(RequestKind.ACCESS, received_at, channel, reply_channel, request_id)
+        require_id(actor, "actor")
+        with self._store.transaction():
+            sid = self._requester(sid, email)
+            received = intake.request(sid)
+            case = self._case(received)
+            state = next_state(case.state, Step.COMPLETE)
+            package, outcome, disclosed = self._package(case, intake.now)
+            details, late = _completion(case, at=intake.now, outcome=outcome, notices=())
+            _enter(details, case.state, state, intake.now)
+            self._store.add_request(attrs.evolve(received, state=state.value, details=details))
+            self._service.audit.append(
                 actor=actor,
-                outcome={
-                    "records": len(holding.records),
-                    "package_sha256": _digest(package.data),
+                action="request.access.completed",
+                ids=[case.id, sid],
+                details={
+                    "kind": case.kind.value,
+                    "state": state.value,
+                    "received": {
+                        "channel": intake.channel,
+                        "due": case.deadline.due_strict.isoformat(),
+                    },
+                    "late": late,
+                    **disclosed,
+                    "notices": [],
                 },
             )
         return package
 
+    def _requester(self, subject_id: str | None, email: str | None) -> str:
+        """The subject asking: *subject_id* checked, or the one subject with *email*."""
+        if subject_id is not None:
+            if self._store.get_subject(subject_id) is None:
+                raise NotFoundError("no such subject")
+            return subject_id
+        found = self._service.find_subjects(email=str(email))
+        if not found:
+            raise NotFoundError("no subject is registered with this e-mail address")
+        if len(found) > 1:
+            raise ConflictError(
+                f"{len(found)} subjects are registered with this e-mail address; "
+                "answer each by subject_id"
+            )
+        return found[0]
+
     def portability(self, request_id: str, *, actor: str = "application") -> PortabilityExport:
         """Answer a portability request: provided data under consent or contract (Art. 20; DSR-15).
+
+        The completion's audit entry records the disclosure too (records and categories).
 
         Returns:
             The export; ``to_json()`` and ``to_csv()`` render it.
@@ -595,7 +758,6 @@ class RightsDesk:
             case, state, now = self._answer(request_id, RequestKind.PORTABILITY)
             holding = self._holding(case.subject_id, now)
             export = PortabilityExport.build(self._policy, holding, request_id=case.id)
-            self._disclosed(case, holding, actor, "portability")
             self._complete(
                 case,
                 state,
@@ -605,6 +767,7 @@ class RightsDesk:
                     "categories": list(export.categories),
                     "export_sha256": _digest(export.data),
                 },
+                audit=_disclosure(holding),
             )
         return export
 
