@@ -29,7 +29,7 @@ def test_unknown_purpose_and_unknown_subject(site: Site) -> None:
         "no purpose with id 'nope'",
     )
     unknown = site.run("request", "access", "--email", "nobody@example.org", "--out", "x.json")
-    assert_one_line_error(unknown, "no subject has that e-mail address")
+    assert_one_line_error(unknown, "no subject is registered with this e-mail address")
     assert "nobody@example.org" not in unknown.stderr
     assert EMAIL not in unknown.stderr
 

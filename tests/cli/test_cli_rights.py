@@ -8,6 +8,8 @@ import stat
 
 from cli_helpers import EMAIL, Site, assert_one_line_error, years_ago
 
+from gdprkit.storage.sqlite import SQLiteStore
+
 
 def test_request_access_writes_the_package_to_a_private_file(site: Site) -> None:
     subject, _ = site.customer(contract_ended=years_ago(1))
@@ -23,8 +25,11 @@ def test_request_access_writes_the_package_to_a_private_file(site: Site) -> None
     assert "Ada" not in access.stdout + access.stderr
     assert "access package written to" in access.stderr
 
+    # An existing --out file is refused before a second request is received and answered.
     again = site.run("request", "access", "--subject", subject, "--out", str(out))
     assert_one_line_error(again, "refusing to overwrite")
+    with SQLiteStore(site.db) as store:
+        assert [r.state for r in store.requests_of_subject(subject)] == ["completed"]
 
 
 def test_request_erase_keeps_the_invoice_under_art_17_3_b(site: Site) -> None:

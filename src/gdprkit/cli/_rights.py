@@ -208,6 +208,14 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _check_target(path: Path) -> None:
+    """Refuse an ``--out`` file that exists or cannot be created, before answering."""
+    if path.exists():
+        raise InvalidInputError(f"{path} exists; refusing to overwrite it")
+    if not path.parent.is_dir():
+        raise InvalidInputError(f"cannot create {path}: no such directory")
+
+
 def _emit(ctx: Context, out: str, text: str) -> str:
     """Write an answer holding personal data to *out*; return where it went, in words."""
     if out == "-":
@@ -221,17 +229,24 @@ def _answer(args: argparse.Namespace, ctx: Context) -> int:
     service, desk = _desk(args, ctx)
     if (args.request_id is None) == (args.subject is None and args.email is None):
         raise InvalidInputError("give a request id, or --subject or --email to receive one now")
+    out = getattr(args, "out", None)
+    if out not in {None, "-"}:
+        _check_target(Path(out))  # before the request is answered and completed
     actor = ctx.actor(args)
     request_id = args.request_id
-    if request_id is None:
-        kind = _KIND[args.action]
-        request_id = desk.receive(_subject(service, args), kind, actor=actor).id
     if args.action == "access":
-        package = desk.access(request_id, actor=actor)
+        if request_id is None:  # received and answered in one transaction
+            package = desk.answer_access(subject_id=args.subject, email=args.email, actor=actor)
+            request_id = str(package["request"]["id"])
+        else:
+            package = desk.access(request_id, actor=actor)
         text = package.to_json() if args.format == "json" else package.to_markdown(args.lang)
         where = _emit(ctx, args.out, text)
         ctx.err.write(f"request {request_id}: access package written to {where}\n")
-    elif args.action == "portability":
+        return 0
+    if request_id is None:
+        request_id = desk.receive(_subject(service, args), _KIND[args.action], actor=actor).id
+    if args.action == "portability":
         export = desk.portability(request_id, actor=actor)
         where = _emit(ctx, args.out, export.to_json() if args.format == "json" else export.to_csv())
         ctx.err.write(f"request {request_id}: portability export written to {where}\n")
