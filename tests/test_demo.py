@@ -57,6 +57,7 @@ def test_remaining_records_subjects_and_audit_entries_match_the_database(demo: D
     assert _scalar(directory, "SELECT COUNT(*) FROM subjects") == report.subjects_remaining
     assert _scalar(directory, "SELECT COUNT(*) FROM audit_entries") == report.audit_entries
     assert _scalar(directory, "SELECT MAX(seq) FROM audit_entries") == report.audit_entries
+    assert report.audit_verified_through == report.audit_entries
     shredded = sum(year.subjects_shredded for year in report.years)
     assert shredded > 0
     assert report.subjects_remaining == report.customers - shredded
@@ -206,7 +207,11 @@ def test_to_dict_is_json_with_every_count(demo: Demo) -> None:
     data = json.loads(json.dumps(report.to_dict()))
     assert data["remaining"]["records"] == report.records_remaining
     assert data["remaining"]["subjects"] == report.subjects_remaining
-    assert data["audit"] == {"entries": report.audit_entries, "verified": True}
+    assert data["audit"] == {
+        "entries": report.audit_entries,
+        "verified_through": report.audit_entries,
+        "verified": True,
+    }
     assert data["disposals"]["by_action"] == dict(report.disposals_by_action)
     assert data["disposals"]["total"] == sum(data["disposals"]["by_action"].values())
     assert data["records_stored"] == dict(report.records_stored)
