@@ -98,4 +98,6 @@ def require_aware(value: object, *, what: str) -> dt.datetime:
 
 def to_utc(value: object, *, what: str) -> dt.datetime:
     """Check that *value* is timezone-aware and return the same instant in UTC."""
+    if type(value) is dt.datetime and value.tzinfo is UTC:
+        return value  # already UTC: the common case for every value read from a store
     return require_aware(value, what=what).astimezone(UTC)

@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import signal
 import sys
+from collections.abc import Sequence
 
 from gdprkit.clock import FixedClock
 from gdprkit.crypto import LocalKeyProvider
@@ -22,17 +23,22 @@ KEK = {1: bytes(range(32))}
 
 
 class DyingStore(SQLiteStore):
-    """Dies, mid-transaction, when asked to write its n-th disposal record."""
+    """Dies, mid-transaction, when asked to write its n-th disposal record.
+
+    The engine writes a batch's disposal records together, so it dies after writing
+    those of the batch that come before the n-th.
+    """
 
     def __init__(self, path: str, kill_after: int) -> None:
         super().__init__(path)
         self._left = kill_after
 
-    def add_disposal(self, disposal: DisposalRecord) -> None:
-        if self._left == 0:
+    def add_disposals(self, disposals: Sequence[DisposalRecord]) -> None:
+        if self._left < len(disposals):
+            super().add_disposals(disposals[: self._left])
             os.kill(os.getpid(), signal.SIGKILL)
-        self._left -= 1
-        super().add_disposal(disposal)
+        self._left -= len(disposals)
+        super().add_disposals(disposals)
 
 
 def open_service(store: SQLiteStore, at: dt.datetime, worker: str) -> PrivacyService:

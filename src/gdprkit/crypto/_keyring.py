@@ -405,9 +405,13 @@ class Keyring:
         self._by_header.clear()
 
     def _evict_owner(self, owner: str) -> None:
+        self._evict_owners({owner})
+
+    def _evict_owners(self, owners: Collection[str]) -> None:
         with self._lock:
-            self._current.pop(None if owner == self._name else owner, None)
-            for header in [h for h, e in self._by_header.items() if e.owner == owner]:
+            for owner in owners:
+                self._current.pop(None if owner == self._name else owner, None)
+            for header in [h for h, e in self._by_header.items() if e.owner in owners]:
                 del self._by_header[header]
 
     # -- loading and creating ---------------------------------------------------
@@ -549,6 +553,33 @@ class Keyring:
         until the KEK version that wrapped them is retired (``docs/crypto.md``).
         """
         return self._destroy(subject_key_owner(subject_id), versions=versions, reason=reason)
+
+    def shred_subjects(self, subject_ids: Collection[str], *, reason: str) -> list[ShredReceipt]:
+        """Destroy every key of each of several subjects, as :meth:`shred` does for one.
+
+        The retention engine's batch form: one store call for a whole batch of subjects
+        whose last record went (Art. 17; Art. 5(1)(e)). Returns one receipt per
+        subject, in the order of their owner names.
+        """
+        owners = {subject_key_owner(s) for s in subject_ids}
+        at = to_utc(self._clock.now(), what="Clock.now()")
+        try:
+            tombstones = self._store.destroy_keys_of_owners(owners, at=at, reason=reason)
+        finally:
+            self._evict_owners(owners)
+        by_owner: dict[str, list[tuple[int, int]]] = {owner: [] for owner in owners}
+        for stone in tombstones:
+            by_owner[stone.owner].append((stone.key_id, stone.version))
+        return [
+            ShredReceipt(
+                owner=owner,
+                key_ids=tuple(sorted(k for k, _ in keys)),
+                versions=tuple(sorted(v for _, v in keys)),
+                at=at,
+                reason=reason,
+            )
+            for owner, keys in sorted(by_owner.items())
+        ]
 
     def _destroy(
         self, owner: str, *, versions: Collection[int] | None, reason: str

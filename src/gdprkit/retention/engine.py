@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import os
 import socket
 import statistics
@@ -59,12 +60,13 @@ from gdprkit.storage.types import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Collection, Iterable, Sequence
 
     from gdprkit.audit import AuditLog
     from gdprkit.clock import Clock
     from gdprkit.crypto import Keyring
     from gdprkit.policy.model import Policy, Purpose
+    from gdprkit.policy.retention import RetentionRule
     from gdprkit.retention.tasks import DisposalHandler
     from gdprkit.storage.protocol import Store
 
@@ -274,7 +276,11 @@ class _Assessment:
 
 @attrs.define
 class _Batch:
-    """What one batch did, accumulated while it runs."""
+    """What one batch did, accumulated while it runs, and the writes it has still to make.
+
+    The writes are made together at the end of the batch (:meth:`RetentionEngine._flush`):
+    one statement per kind of change for the whole batch, not a dozen per link.
+    """
 
     counts: dict[str, int] = attrs.Factory(
         lambda: dict.fromkeys(
@@ -285,6 +291,10 @@ class _Batch:
     disposals: list[DisposalRecord] = attrs.Factory(list)
     deferred: list[LinkKey] = attrs.Factory(list)
     lateness: dt.timedelta | None = None
+    ended: dict[LinkKey, PurposeLink] = attrs.Factory(dict)
+    removed: dict[str, set[str]] = attrs.Factory(dict)
+    deleted: dict[str, str] = attrs.Factory(dict)
+    tasks: list[DisposalTask] = attrs.Factory(list)
 
     def details(self, links: int) -> dict[str, int | None]:
         """The audit entry's details: counts only."""
@@ -344,6 +354,12 @@ def _review_id(link: PurposeLink) -> str:
     assert link.eligible_from is not None  # noqa: S101 - only due links are reviewed
     stamp = int(link.eligible_from.timestamp() * 1_000_000)
     return f"review:{link.record_id}:{link.purpose_id}:{stamp}"
+
+
+@functools.lru_cache(maxsize=256)
+def _rule_in_words(rule: RetentionRule) -> str:
+    """The English wording of a rule, worded once per rule rather than once per link."""
+    return describe_rule(rule).en
 
 
 def _default_worker() -> str:
@@ -461,7 +477,7 @@ class RetentionEngine:
                 return f"{words} ({_ARTICLES[event]})", event
         if purpose is None or purpose.retention is None:
             return reason, None
-        return describe_rule(purpose.retention).en, purpose.retention.event_name
+        return _rule_in_words(purpose.retention), purpose.retention.event_name
 
     # --- plan --------------------------------------------------------------------------
 
@@ -588,13 +604,24 @@ class RetentionEngine:
         return batch.added_to(report)
 
     def _process(self, links: Iterable[PurposeLink], at: dt.datetime) -> _Batch:
-        """Handle due links inside the caller's transaction."""
+        """Handle due links inside the caller's transaction.
+
+        The batch's records and all their links are read (and locked) at once, the links
+        are decided one after the other against that view, kept current as each decision
+        ends links and removes fields, and the writes are made together at the end.
+        """
         batch = _Batch()
         store = self._store
+        claimed = list(links)
+        wanted = {link.record_id for link in claimed}
+        view: dict[str, dict[str, PurposeLink]] = {record_id: {} for record_id in wanted}
+        for current in store.links_of_records(wanted, lock=True):
+            view[current.record_id][current.purpose_id] = current
+        records = store.get_records(wanted)
         holds = store.active_holds()
-        for claimed in links:
-            link = store.get_link(claimed.record_id, claimed.purpose_id)
-            record = store.get_record(claimed.record_id)
+        for key in claimed:
+            link = view[key.record_id].get(key.purpose_id)
+            record = records.get(key.record_id)
             if (
                 link is None
                 or record is None
@@ -603,19 +630,40 @@ class RetentionEngine:
                 or link.eligible_from > at
             ):
                 continue  # changed since it was claimed: no longer due
-            found = self._assess(link, record, store.links_of_record(record.id), holds)
+            found = self._assess(link, record, list(view[record.id].values()), holds)
             if found.effect is Effect.BLOCKED:
                 batch.deferred.append(link.key)
                 batch.counts["deferred"] += 1
             elif found.effect is Effect.REVIEW:
                 self._open_review(link, record, found, at, batch)
             else:
-                disposal = self._dispose(link, record, found, at, batch.counts)
-                if disposal is not None:
-                    batch.disposals.append(disposal)
+                ended = self._dispose(link, record, found, at, batch)
+                if ended is not None:
+                    view[record.id][link.purpose_id] = ended
+                if record.id in batch.deleted:
+                    del records[record.id]
+                elif found.effect is Effect.REMOVE_FIELDS and record.kind is RecordKind.MANAGED:
+                    kept = {c: v for c, v in record.fields.items() if c not in found.fields}
+                    records[record.id] = attrs.evolve(record, fields=kept)
                 late = at - link.eligible_from
                 batch.lateness = late if batch.lateness is None else max(batch.lateness, late)
+        self._flush(batch)
         return batch
+
+    def _flush(self, batch: _Batch) -> None:
+        """Make a batch's writes, one statement per kind, then forget emptied subjects."""
+        store = self._store
+        store.update_links(
+            [link for key, link in batch.ended.items() if key.record_id not in batch.deleted]
+        )
+        for record_id, categories in sorted(batch.removed.items()):
+            if record_id not in batch.deleted:
+                store.remove_fields(record_id, categories)
+        for task in batch.tasks:
+            store.add_task(task)
+        store.delete_records(batch.deleted)
+        store.add_disposals(batch.disposals)
+        batch.counts["shredded"] += len(self._forget_subjects(set(batch.deleted.values())))
 
     def _open_review(
         self,
@@ -716,17 +764,22 @@ class RetentionEngine:
         record: Record,
         found: _Assessment,
         at: dt.datetime,
-        counts: dict[str, int],
-    ) -> DisposalRecord | None:
-        """End the link and dispose; for a referenced record, hand a task to its service."""
+        batch: _Batch,
+    ) -> PurposeLink | None:
+        """End the link and dispose; for a referenced record, hand a task to its service.
+
+        Returns the ended link, or ``None`` when the record itself goes (its links go
+        with it); the writes join the batch.
+        """
         assert link.eligible_from is not None  # noqa: S101 - only due links get here
-        self._store.update_link(
-            attrs.evolve(link, state=LinkState.ENDED, ended_at=at, end_reason=found.reason)
-        )
-        counts["ended"] += 1
+        batch.counts["ended"] += 1
+        ended = None
+        if found.effect is not Effect.DISPOSE_RECORD or record.kind is RecordKind.REFERENCED:
+            ended = attrs.evolve(link, state=LinkState.ENDED, ended_at=at, end_reason=found.reason)
+            batch.ended[ended.key] = ended
         rule, _ = self._rule_words(link, found.reason)
         if record.kind is RecordKind.REFERENCED and found.effect is not Effect.END_LINK:
-            self._store.add_task(
+            batch.tasks.append(
                 DisposalTask(
                     id=uuid.uuid4().hex,
                     record_id=record.id,
@@ -741,9 +794,9 @@ class RetentionEngine:
                     next_attempt_at=at,
                 )
             )
-            counts["tasks"] += 1
-            return None
-        return self._apply(
+            batch.counts["tasks"] += 1
+            return ended
+        self._apply(
             record,
             purpose_id=link.purpose_id,
             action=_action_of(found),
@@ -751,8 +804,9 @@ class RetentionEngine:
             rule=rule,
             due_at=link.eligible_from,
             at=at,
-            counts=counts,
+            batch=batch,
         )
+        return ended
 
     def _apply(
         self,
@@ -764,19 +818,18 @@ class RetentionEngine:
         rule: str,
         due_at: dt.datetime,
         at: dt.datetime,
-        counts: dict[str, int],
+        batch: _Batch,
     ) -> DisposalRecord:
-        """Remove the data and leave the disposal record (proof without personal data)."""
-        store = self._store
+        """Remove the data and leave the disposal record (proof without personal data).
+
+        The removal joins the batch's writes (:meth:`_flush`).
+        """
         if action in {"delete", "anonymise"}:
-            store.delete_record(record.id)
-            counts["records"] += 1
-            if not store.records_of_subject(record.subject_id):
-                self._forget_subject(record.subject_id)
-                counts["shredded"] += 1
+            batch.deleted[record.id] = record.subject_id
+            batch.counts["records"] += 1
         elif action == "remove_fields":
-            store.remove_fields(record.id, categories)
-            counts["fields"] += len(categories)
+            batch.removed.setdefault(record.id, set()).update(categories)
+            batch.counts["fields"] += len(categories)
         disposal = DisposalRecord(
             id=uuid.uuid4().hex,
             record_id=record.id,
@@ -788,14 +841,19 @@ class RetentionEngine:
             executed_at=at,
             fields_removed=categories,
         )
-        store.add_disposal(disposal)
+        batch.disposals.append(disposal)
         return disposal
 
-    def _forget_subject(self, subject_id: str) -> None:
-        """Nothing of the subject remains: destroy their keys, index entries and row (Art. 17)."""
-        self._keyring.shred(subject_id, reason="retention: nothing of the subject remains")
-        self._store.remove_blind_index(subject_id)
-        self._store.delete_subject(subject_id)
+    def _forget_subjects(self, subject_ids: Collection[str]) -> list[str]:
+        """Of these subjects, forget those with nothing left: keys, index entries, row (Art. 17).
+
+        Returns the ids forgotten.
+        """
+        if not subject_ids:
+            return []
+        gone = self._store.delete_subjects_without_records(subject_ids)
+        self._keyring.shred_subjects(gone, reason="retention: nothing of the subject remains")
+        return gone
 
     # --- disposal tasks of referenced records -------------------------------------------
 
@@ -864,10 +922,9 @@ class RetentionEngine:
                 return 0  # acknowledged before: never applied twice
             store.update_task(attrs.evolve(current, state=TaskState.DONE, done_at=at))
             record = store.get_record(task.record_id)
-            counts = _Batch().counts
-            covers = []
+            batch = _Batch()
             if record is not None:
-                disposal = self._apply(
+                self._apply(
                     record,
                     purpose_id=task.purpose_id,
                     action=task.action,
@@ -875,9 +932,10 @@ class RetentionEngine:
                     rule=task.reason,
                     due_at=task.due_at,
                     at=at,
-                    counts=counts,
+                    batch=batch,
                 )
-                covers.append(disposal.digest())
+                self._flush(batch)
+            covers = [d.digest() for d in batch.disposals]
             self._audit.append(
                 actor=self._worker,
                 action="retention.task.done",
@@ -908,7 +966,7 @@ class RetentionEngine:
         twice changes nothing the second time.
         """
         require_id(actor, "actor")
-        applied = already = forgotten = 0
+        applied = already = 0
         touched: set[str] = set()
         store = self._store
         with store.transaction():
@@ -920,14 +978,10 @@ class RetentionEngine:
                     touched.add(disposal.subject_id)
                 store.add_disposal(disposal)
                 applied += 1
+            forgotten = len(self._forget_subjects(touched))
             for subject_id in sorted(touched):
-                if store.get_subject(subject_id) is None:
-                    continue
-                if store.records_of_subject(subject_id):
+                if store.get_subject(subject_id) is not None:
                     self._keep_only_what_stays(subject_id)
-                else:
-                    self._forget_subject(subject_id)
-                    forgotten += 1
             self._audit.append(
                 actor=actor,
                 action="retention.ledger.replayed",

@@ -129,6 +129,15 @@ class KeyStore(Protocol):
         """
         ...
 
+    def destroy_keys_of_owners(
+        self, owners: Collection[str], *, at: dt.datetime, reason: str
+    ) -> list[KeyTombstone]:
+        """Destroy every key of every one of *owners*, as :meth:`destroy_wrapped_keys`.
+
+        The retention engine's set-based form, one call per batch of subjects.
+        """
+        ...
+
     def get_key_tombstone(self, key_id: int) -> KeyTombstone | None:
         """Return the tombstone of a destroyed key, or ``None``."""
         ...

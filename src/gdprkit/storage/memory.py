@@ -50,7 +50,7 @@ from gdprkit.storage.types import (
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Collection, Iterator, Mapping
+    from collections.abc import Collection, Iterator, Mapping, Sequence
     from typing import Any
 
 __all__ = ["MemoryStore"]
@@ -178,6 +178,16 @@ class MemoryStore:
             self.remove_blind_index(subject_id)
             del self._t.subjects[subject_id]
 
+    def delete_subjects_without_records(self, subject_ids: Collection[str]) -> list[str]:
+        """Delete those of the subjects that have no records left; return their ids, sorted."""
+        with self.transaction():
+            owning = {r.subject_id for r in self._t.records.values()}
+            gone = sorted(s for s in set(subject_ids) if s in self._t.subjects and s not in owning)
+            for subject_id in gone:
+                self.remove_blind_index(subject_id)
+                del self._t.subjects[subject_id]
+            return gone
+
     def add_blind_index(self, entry: BlindIndexEntry) -> None:
         """Add a digest for a subject; idempotent."""
         with self.transaction():
@@ -217,6 +227,11 @@ class MemoryStore:
         with self._reading():
             return self._t.records.get(record_id)
 
+    def get_records(self, record_ids: Collection[str]) -> dict[str, Record]:
+        """Return the records that exist among *record_ids*, by id."""
+        with self._reading():
+            return {i: self._t.records[i] for i in set(record_ids) if i in self._t.records}
+
     def records_of_subject(self, subject_id: str) -> list[Record]:
         """Return a subject's records by ``(created_at, id)``."""
         with self._reading():
@@ -244,10 +259,16 @@ class MemoryStore:
 
     def delete_record(self, record_id: str) -> None:
         """Delete a record with its fields and purpose links."""
+        self.delete_records([record_id])
+
+    def delete_records(self, record_ids: Collection[str]) -> None:
+        """Delete records with their fields and purpose links."""
+        doomed = set(record_ids)
         with self.transaction():
-            self._record(record_id)
-            del self._t.records[record_id]
-            for key in [k for k in self._t.links if k.record_id == record_id]:
+            for record_id in doomed:
+                self._record(record_id)
+                del self._t.records[record_id]
+            for key in [k for k in self._t.links if k.record_id in doomed]:
                 del self._t.links[key]
                 self._t.leases.pop(key, None)
 
@@ -302,19 +323,32 @@ class MemoryStore:
 
     def update_link(self, link: PurposeLink) -> None:
         """Write a changed link; ``created_at`` keeps its stored value."""
+        self.update_links([link])
+
+    def update_links(self, links: Sequence[PurposeLink]) -> None:
+        """Write changed links; each keeps its stored ``created_at``."""
         with self.transaction():
-            old = self._t.links.get(link.key)
-            if old is None:
-                raise NotFoundError("no such purpose link")
-            self._t.links[link.key] = attrs.evolve(link, created_at=old.created_at)
+            for link in links:
+                old = self._t.links.get(link.key)
+                if old is None:
+                    raise NotFoundError("no such purpose link")
+                self._t.links[link.key] = attrs.evolve(link, created_at=old.created_at)
 
     def links_of_record(self, record_id: str) -> list[PurposeLink]:
         """Return a record's links by ``purpose_id``."""
+        return self.links_of_records([record_id])
+
+    def links_of_records(
+        self, record_ids: Collection[str], *, lock: bool = False
+    ) -> list[PurposeLink]:
+        """Return these records' links by ``(record_id, purpose_id)``.
+
+        *lock* needs nothing here: the store's lock already serialises transactions.
+        """
+        del lock
+        wanted = set(record_ids)
         with self._reading():
-            return sorted(
-                (v for k, v in self._t.links.items() if k.record_id == record_id),
-                key=lambda v: v.purpose_id,
-            )
+            return [self._t.links[k] for k in sorted(self._t.links) if k.record_id in wanted]
 
     def links_of_subject(self, subject_id: str) -> list[PurposeLink]:
         """Return the links of a subject's records by ``(record_id, purpose_id)``."""
@@ -404,6 +438,8 @@ class MemoryStore:
                 key=lambda v: (v.eligible_from, v.record_id, v.purpose_id),
             )[:limit]
             claim_id = uuid.uuid4().hex
+            if not due:
+                return Claim(id=claim_id, worker=worker, lease_until=lease_until, links=())
             self._t.claims[claim_id] = _ClaimRow(worker=worker, lease_until=lease_until)
             for link in due:
                 self._t.leases[link.key] = (claim_id, lease_until)
@@ -727,10 +763,15 @@ class MemoryStore:
 
     def add_disposal(self, disposal: DisposalRecord) -> None:
         """Store a disposal record."""
+        self.add_disposals([disposal])
+
+    def add_disposals(self, disposals: Sequence[DisposalRecord]) -> None:
+        """Store disposal records."""
         with self.transaction():
-            if disposal.id in self._t.disposals:
-                raise ConflictError("disposal record id already exists")
-            self._t.disposals[disposal.id] = disposal
+            for disposal in disposals:
+                if disposal.id in self._t.disposals:
+                    raise ConflictError("disposal record id already exists")
+                self._t.disposals[disposal.id] = disposal
 
     def get_disposal(self, disposal_id: str) -> DisposalRecord | None:
         """Return the disposal record, or ``None``."""
@@ -883,6 +924,17 @@ class MemoryStore:
                 self._t.tombstones[k.key_id] = stone
                 stones.append(stone)
             return stones
+
+    def destroy_keys_of_owners(
+        self, owners: Collection[str], *, at: dt.datetime, reason: str
+    ) -> list[KeyTombstone]:
+        """Destroy every key of every one of *owners* and tombstone them."""
+        with self.transaction():
+            return [
+                stone
+                for owner in sorted(set(owners))
+                for stone in self.destroy_wrapped_keys(owner, versions=None, at=at, reason=reason)
+            ]
 
     def get_key_tombstone(self, key_id: int) -> KeyTombstone | None:
         """Return the tombstone of a destroyed key, or ``None``."""

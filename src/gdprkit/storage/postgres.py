@@ -513,6 +513,20 @@ class PostgresStore:
             self._run("DELETE FROM blind_index WHERE subject_id = %s", (subject_id,))
             self._run("DELETE FROM subjects WHERE id = %s", (subject_id,))
 
+    def delete_subjects_without_records(self, subject_ids: Collection[str]) -> list[str]:
+        """Delete those of the subjects that have no records left; return their ids, sorted.
+
+        Their blind-index entries go with them (``ON DELETE CASCADE``).
+        """
+        with self.transaction():
+            rows = self._all(
+                "DELETE FROM subjects AS s WHERE s.id = ANY(%s::text[]) "
+                "AND NOT EXISTS (SELECT 1 FROM records AS r WHERE r.subject_id = s.id) "
+                "RETURNING s.id",
+                (sorted(set(subject_ids)),),
+            )
+        return sorted(r[0] for r in rows)
+
     def add_blind_index(self, entry: BlindIndexEntry) -> None:
         """Add a digest for a subject; idempotent."""
         with self.transaction():
@@ -608,6 +622,14 @@ class PostgresStore:
         records = self._records_of(rows)
         return records[0] if records else None
 
+    def get_records(self, record_ids: Collection[str]) -> dict[str, Record]:
+        """Return the records that exist among *record_ids*, by id (one query)."""
+        with self.transaction():
+            rows = self._all(
+                self._RECORD_SELECT + "WHERE r.id = ANY(%s::text[])", (sorted(set(record_ids)),)
+            )
+        return {record.id: record for record in self._records_of(rows)}
+
     def records_of_subject(self, subject_id: str) -> list[Record]:
         """Return a subject's records by ``(created_at, id)``."""
         with self.transaction():
@@ -646,8 +668,14 @@ class PostgresStore:
 
     def delete_record(self, record_id: str) -> None:
         """Delete a record with its fields and purpose links."""
+        self.delete_records([record_id])
+
+    def delete_records(self, record_ids: Collection[str]) -> None:
+        """Delete records with their fields and purpose links."""
+        wanted = sorted(set(record_ids))
         with self.transaction():
-            if self._run("DELETE FROM records WHERE id = %s", (record_id,)).rowcount == 0:
+            cur = self._run("DELETE FROM records WHERE id = ANY(%s::text[])", (wanted,))
+            if cur.rowcount != len(wanted):
                 raise NotFoundError("no such record")
 
     def count_records(
@@ -738,13 +766,25 @@ class PostgresStore:
 
     def update_link(self, link: PurposeLink) -> None:
         """Write a changed link; ``created_at`` keeps its stored value."""
+        self.update_links([link])
+
+    def update_links(self, links: Sequence[PurposeLink]) -> None:
+        """Write changed links in one statement; each keeps its stored ``created_at``."""
+        if not links:
+            return
+        rows = [(link.record_id, link.purpose_id, *self._link_values(link)) for link in links]
         with self.transaction():
             cur = self._run(
-                "UPDATE links SET triggers = %s, eligible_from = %s, state = %s, ended_at = %s, "
-                "end_reason = %s, restricted = %s WHERE record_id = %s AND purpose_id = %s",
-                (*self._link_values(link), link.record_id, link.purpose_id),
+                "UPDATE links AS l SET triggers = v.triggers, eligible_from = v.eligible_from, "
+                "state = v.state, ended_at = v.ended_at, end_reason = v.end_reason, "
+                "restricted = v.restricted FROM unnest(%s::text[], %s::text[], %s::text[], "
+                "%s::timestamptz[], %s::text[], %s::timestamptz[], %s::text[], %s::boolean[]) "
+                "AS v (record_id, purpose_id, triggers, eligible_from, state, ended_at, "
+                "end_reason, restricted) "
+                "WHERE l.record_id = v.record_id AND l.purpose_id = v.purpose_id",
+                [list(column) for column in zip(*rows, strict=True)],
             )
-            if cur.rowcount == 0:
+            if cur.rowcount != len({link.key for link in links}):
                 raise NotFoundError("no such purpose link")
 
     def _links(self, where: LiteralString, params: Sequence[Any]) -> list[PurposeLink]:
@@ -755,6 +795,19 @@ class PostgresStore:
     def links_of_record(self, record_id: str) -> list[PurposeLink]:
         """Return a record's links by ``purpose_id``."""
         return self._links("WHERE record_id = %s ORDER BY purpose_id", (record_id,))
+
+    def links_of_records(
+        self, record_ids: Collection[str], *, lock: bool = False
+    ) -> list[PurposeLink]:
+        """Return these records' links by ``(record_id, purpose_id)``.
+
+        With *lock*, ``FOR UPDATE`` in key order: a concurrent transaction that locks an
+        overlapping set waits for this one and then reads what it wrote.
+        """
+        where: LiteralString = "WHERE record_id = ANY(%s::text[]) ORDER BY record_id, purpose_id"
+        if lock:
+            where += " FOR UPDATE"
+        return self._links(where, (sorted(set(record_ids)),))
 
     def links_of_subject(self, subject_id: str) -> list[PurposeLink]:
         """Return the links of a subject's records by ``(record_id, purpose_id)``."""
@@ -858,11 +911,6 @@ class PostgresStore:
         _check_claim_args(now, limit, lease_until)
         claim_id = uuid.uuid4().hex
         with self.transaction():
-            self._run(
-                "INSERT INTO claims (id, worker, lease_until, completed) "
-                "VALUES (%s, %s, %s, false)",
-                (claim_id, worker, lease_until),
-            )
             rows = self._all(
                 "WITH due AS (SELECT record_id, purpose_id FROM links "
                 "WHERE state = 'live' AND eligible_from <= %(now)s "
@@ -875,6 +923,12 @@ class PostgresStore:
                 "l.eligible_from, l.state, l.ended_at, l.end_reason, l.restricted",
                 {"now": now, "limit": limit, "claim": claim_id, "lease": lease_until},
             )
+            if rows:
+                self._run(
+                    "INSERT INTO claims (id, worker, lease_until, completed) "
+                    "VALUES (%s, %s, %s, false)",
+                    (claim_id, worker, lease_until),
+                )
         links = sorted(
             (self._link_of(r) for r in rows),
             key=lambda x: (x.eligible_from, x.record_id, x.purpose_id),
@@ -1504,23 +1558,35 @@ class PostgresStore:
 
     def add_disposal(self, disposal: DisposalRecord) -> None:
         """Store a disposal record."""
+        self.add_disposals([disposal])
+
+    def add_disposals(self, disposals: Sequence[DisposalRecord]) -> None:
+        """Store disposal records in one statement."""
+        if not disposals:
+            return
+        rows = [
+            (
+                d.id,
+                d.record_id,
+                d.subject_id,
+                _json(list(d.purpose_ids)),
+                d.rule,
+                d.action,
+                to_utc(d.due_at, what="DisposalRecord.due_at"),
+                to_utc(d.executed_at, what="DisposalRecord.executed_at"),
+                _json(list(d.fields_removed)),
+            )
+            for d in disposals
+        ]
         with self.transaction():
             cur = self._run(
-                "INSERT INTO disposals (" + self._DISPOSAL_COLUMNS + ") "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
-                (
-                    disposal.id,
-                    disposal.record_id,
-                    disposal.subject_id,
-                    _json(list(disposal.purpose_ids)),
-                    disposal.rule,
-                    disposal.action,
-                    disposal.due_at,
-                    disposal.executed_at,
-                    _json(list(disposal.fields_removed)),
-                ),
+                "INSERT INTO disposals (" + self._DISPOSAL_COLUMNS + ") "  # noqa: S608 - constant columns
+                "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], "
+                "%s::text[], %s::text[], %s::timestamptz[], %s::timestamptz[], %s::text[]) "
+                "ON CONFLICT (id) DO NOTHING",
+                [list(column) for column in zip(*rows, strict=True)],
             )
-            if cur.rowcount == 0:
+            if cur.rowcount != len({d.id for d in disposals}):
                 raise ConflictError("disposal record id already exists")
 
     def get_disposal(self, disposal_id: str) -> DisposalRecord | None:
@@ -1768,6 +1834,28 @@ class PostgresStore:
                 "INSERT INTO key_tombstones (key_id, owner, version, destroyed_at, reason) "
                 "VALUES (%s, %s, %s, %s, %s)",
                 [(s.key_id, owner, s.version, at, reason) for s in stones],
+            )
+        return stones
+
+    def destroy_keys_of_owners(
+        self, owners: Collection[str], *, at: dt.datetime, reason: str
+    ) -> list[KeyTombstone]:
+        """Destroy every key of every one of *owners* and tombstone them."""
+        at = to_utc(at, what="destroy_keys_of_owners(at)")
+        with self.transaction():
+            rows = self._all(
+                "DELETE FROM wrapped_keys WHERE owner = ANY(%s::text[]) "
+                "RETURNING key_id, owner, version",
+                (sorted(set(owners)),),
+            )
+            stones = [
+                KeyTombstone(key_id=k, owner=o, version=v, destroyed_at=at, reason=reason)
+                for k, o, v in sorted(rows, key=lambda r: (r[1], r[2], r[0]))
+            ]
+            self._many(
+                "INSERT INTO key_tombstones (key_id, owner, version, destroyed_at, reason) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [(s.key_id, s.owner, s.version, at, reason) for s in stones],
             )
         return stones
 

@@ -31,7 +31,7 @@ from gdprkit.storage.keys import KeyStore
 if TYPE_CHECKING:
     import contextlib
     import datetime as dt
-    from collections.abc import Collection, Mapping
+    from collections.abc import Collection, Mapping, Sequence
     from typing import Any
 
     from gdprkit.storage.types import (
@@ -103,6 +103,18 @@ class SubjectStore(Protocol):
         """
         ...
 
+    def delete_subjects_without_records(self, subject_ids: Collection[str]) -> list[str]:
+        """Delete those of *subject_ids* that have no records left, as :meth:`delete_subject`.
+
+        The retention engine's set-based form: one call per batch for every subject whose
+        last record the batch disposed of. Unknown ids and subjects that still have
+        records are left alone.
+
+        Returns:
+            The ids deleted, sorted.
+        """
+        ...
+
     def add_blind_index(self, entry: BlindIndexEntry) -> None:
         """Add a digest for a subject; adding the same entry twice is a no-op.
 
@@ -139,6 +151,10 @@ class RecordStore(Protocol):
         """Return the record with its current fields, or ``None``."""
         ...
 
+    def get_records(self, record_ids: Collection[str]) -> dict[str, Record]:
+        """Return the records that exist among *record_ids*, by id (one query per batch)."""
+        ...
+
     def records_of_subject(self, subject_id: str) -> list[Record]:
         """Return a subject's records by ``(created_at, id)`` (Art. 15, 17, 20)."""
         ...
@@ -169,6 +185,15 @@ class RecordStore(Protocol):
 
         Raises:
             NotFoundError: no such record.
+        """
+        ...
+
+    def delete_records(self, record_ids: Collection[str]) -> None:
+        """Delete records with their fields and purpose links, as :meth:`delete_record`.
+
+        Raises:
+            NotFoundError: one of them does not exist (nothing is deleted when the
+                caller's transaction rolls back).
         """
         ...
 
@@ -219,8 +244,29 @@ class LinkStore(Protocol):
         """
         ...
 
+    def update_links(self, links: Sequence[PurposeLink]) -> None:
+        """Write changed links, as :meth:`update_link` (one statement per batch).
+
+        Raises:
+            NotFoundError: one of them does not exist.
+        """
+        ...
+
     def links_of_record(self, record_id: str) -> list[PurposeLink]:
         """Return a record's links by ``purpose_id``."""
+        ...
+
+    def links_of_records(
+        self, record_ids: Collection[str], *, lock: bool = False
+    ) -> list[PurposeLink]:
+        """Return the links of these records by ``(record_id, purpose_id)``.
+
+        With *lock*, inside a transaction, the links are locked against every other
+        writer until it ends, so two workers that reach the same link (a sweep and a
+        subject's erasure, say) handle it one after the other and the second sees what
+        the first did. A backend whose transactions already exclude concurrent writers
+        (SQLite's write lock) has nothing more to do.
+        """
         ...
 
     def links_of_subject(self, subject_id: str) -> list[PurposeLink]:
@@ -289,7 +335,9 @@ class LinkStore(Protocol):
 
         Links come by ``(eligible_from, record_id, purpose_id)``. A link is unclaimed
         when it was never claimed, its claim was completed, or its lease ended
-        (``lease_until <= now``). The claim may be empty.
+        (``lease_until <= now``). When nothing is due the claim is empty and is not
+        stored, so a sweep with nothing to do writes nothing; there is nothing to
+        complete, and :meth:`complete_claim` treats its id as unknown.
 
         Raises:
             ValueError: ``lease_until`` is not after ``now``, or *limit* is not positive.
@@ -575,6 +623,14 @@ class DisposalStore(Protocol):
 
         Raises:
             ConflictError: the id exists.
+        """
+        ...
+
+    def add_disposals(self, disposals: Sequence[DisposalRecord]) -> None:
+        """Store disposal records, as :meth:`add_disposal` (one statement per batch).
+
+        Raises:
+            ConflictError: one of the ids exists.
         """
         ...
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import pathlib
@@ -99,6 +100,20 @@ def _opt_dt(value: int | None) -> dt.datetime | None:
 
 def _json(value: object) -> str:
     return canonical_json(value).decode("utf-8")
+
+
+@functools.lru_cache(maxsize=1024)
+def _json_ids(ids: tuple[str, ...]) -> str:
+    """A tuple of ids as canonical JSON, encoded once per distinct tuple (a batch repeats them)."""
+    return _json(list(ids))
+
+
+def _id_list(ids: Collection[str]) -> str:
+    """A set of ids as one JSON parameter, read back with ``json_each`` (no variable limit)."""
+    return json.dumps(sorted(set(ids)))
+
+
+_IN_IDS = "IN (SELECT value FROM json_each(?))"
 
 
 def _sqlite_error(exc: sqlite3.Error) -> StorageError:
@@ -330,6 +345,14 @@ class SQLiteStore:
         except sqlite3.Error as exc:
             raise _sqlite_error(exc) from exc
 
+    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        try:
+            return self._conn.executemany(sql, rows).rowcount
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(f"write contradicts stored state: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise _sqlite_error(exc) from exc
+
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:  # noqa: ANN401 - a row
         return self._run(sql, params).fetchone()
 
@@ -366,6 +389,21 @@ class SQLiteStore:
                 raise ConflictError("the subject still has records")
             self._run("DELETE FROM blind_index WHERE subject_id = ?", (subject_id,))
             self._run("DELETE FROM subjects WHERE id = ?", (subject_id,))
+
+    def delete_subjects_without_records(self, subject_ids: Collection[str]) -> list[str]:
+        """Delete those of the subjects that have no records left; return their ids, sorted."""
+        with self._tx(write=True):
+            rows = self._all(
+                f"SELECT id FROM subjects WHERE id {_IN_IDS} "  # noqa: S608 - constant clause
+                "AND NOT EXISTS (SELECT 1 FROM records WHERE records.subject_id = subjects.id) "
+                "ORDER BY id",
+                (_id_list(subject_ids),),
+            )
+            gone = [r[0] for r in rows]
+            doomed = (_id_list(gone),)
+            self._run(f"DELETE FROM blind_index WHERE subject_id {_IN_IDS}", doomed)  # noqa: S608 - constant clause
+            self._run(f"DELETE FROM subjects WHERE id {_IN_IDS}", doomed)  # noqa: S608 - constant clause
+            return gone
 
     def add_blind_index(self, entry: BlindIndexEntry) -> None:
         """Add a digest for a subject; idempotent."""
@@ -439,18 +477,41 @@ class SQLiteStore:
             )
             return None if row is None else self._record_of(row)
 
+    def get_records(self, record_ids: Collection[str]) -> dict[str, Record]:
+        """Return the records that exist among *record_ids*, by id (two queries)."""
+        ids = (_id_list(record_ids),)
+        with self._tx(write=False):
+            heads = self._all(
+                "SELECT id, subject_id, kind, created_at, external_ref FROM records "  # noqa: S608 - constant clause
+                f"WHERE id {_IN_IDS}",
+                ids,
+            )
+            values = self._all(
+                "SELECT record_id, category_id, value FROM record_fields "  # noqa: S608 - constant clause
+                f"WHERE record_id {_IN_IDS}",
+                ids,
+            )
+        fields: dict[str, dict[str, bytes]] = {}
+        for record_id, category_id, value in values:
+            fields.setdefault(record_id, {})[category_id] = bytes(value)
+        return {row[0]: self._record_from(row, fields.get(row[0], {})) for row in heads}
+
     def _record_of(self, row: Any) -> Record:  # noqa: ANN401 - a row
         fields = self._all(
             "SELECT category_id, value FROM record_fields WHERE record_id = ?",
             (row[0],),
         )
+        return self._record_from(row, {c: bytes(v) for c, v in fields})
+
+    @staticmethod
+    def _record_from(row: Any, fields: dict[str, bytes]) -> Record:  # noqa: ANN401 - a row
         return Record(
             id=row[0],
             subject_id=row[1],
             kind=RecordKind(row[2]),
             created_at=_dt(row[3]),
             external_ref=row[4],
-            fields={c: bytes(v) for c, v in fields},
+            fields=fields,
         )
 
     def records_of_subject(self, subject_id: str) -> list[Record]:
@@ -495,9 +556,15 @@ class SQLiteStore:
 
     def delete_record(self, record_id: str) -> None:
         """Delete a record with its fields and purpose links."""
+        self.delete_records([record_id])
+
+    def delete_records(self, record_ids: Collection[str]) -> None:
+        """Delete records with their fields and purpose links."""
+        wanted = set(record_ids)
         with self._tx(write=True):
-            self._record_kind(record_id)
-            self._run("DELETE FROM records WHERE id = ?", (record_id,))
+            cur = self._run(f"DELETE FROM records WHERE id {_IN_IDS}", (_id_list(wanted),))  # noqa: S608 - constant clause
+            if cur.rowcount != len(wanted):
+                raise NotFoundError("no such record")
 
     def count_records(
         self,
@@ -537,7 +604,7 @@ class SQLiteStore:
             record_id=row[0],
             purpose_id=row[1],
             created_at=_dt(row[2]),
-            triggers={k: _dt(v) for k, v in json.loads(row[3]).items()},
+            triggers={} if row[3] == "{}" else {k: _dt(v) for k, v in json.loads(row[3]).items()},
             eligible_from=_opt_dt(row[4]),
             state=row[5],
             ended_at=_opt_dt(row[6]),
@@ -583,13 +650,17 @@ class SQLiteStore:
 
     def update_link(self, link: PurposeLink) -> None:
         """Write a changed link; ``created_at`` keeps its stored value."""
+        self.update_links([link])
+
+    def update_links(self, links: Sequence[PurposeLink]) -> None:
+        """Write changed links; each keeps its stored ``created_at``."""
         with self._tx(write=True):
-            cur = self._run(
+            updated = self._many(
                 "UPDATE links SET triggers = ?, eligible_from = ?, state = ?, ended_at = ?, "
                 "end_reason = ?, restricted = ? WHERE record_id = ? AND purpose_id = ?",
-                (*self._link_values(link), link.record_id, link.purpose_id),
+                [(*self._link_values(link), link.record_id, link.purpose_id) for link in links],
             )
-            if cur.rowcount == 0:
+            if updated != len(links):
                 raise NotFoundError("no such purpose link")
 
     def _links(self, where: str, params: Sequence[Any]) -> list[PurposeLink]:
@@ -600,6 +671,18 @@ class SQLiteStore:
     def links_of_record(self, record_id: str) -> list[PurposeLink]:
         """Return a record's links by ``purpose_id``."""
         return self._links("WHERE record_id = ? ORDER BY purpose_id", (record_id,))
+
+    def links_of_records(
+        self, record_ids: Collection[str], *, lock: bool = False
+    ) -> list[PurposeLink]:
+        """Return these records' links by ``(record_id, purpose_id)``.
+
+        *lock* needs nothing here: a write transaction holds the database's write lock.
+        """
+        del lock
+        return self._links(
+            f"WHERE record_id {_IN_IDS} ORDER BY record_id, purpose_id", (_id_list(record_ids),)
+        )
 
     def links_of_subject(self, subject_id: str) -> list[PurposeLink]:
         """Return the links of a subject's records by ``(record_id, purpose_id)``."""
@@ -710,16 +793,18 @@ class SQLiteStore:
                 (now_us, now_us, limit),
             )
             claim_id = uuid.uuid4().hex
+            if not links:
+                # Nothing due: nothing to write, so a sweep with nothing to do never commits.
+                return Claim(id=claim_id, worker=worker, lease_until=lease_until, links=())
             self._run(
                 "INSERT INTO claims (id, worker, lease_until, completed) VALUES (?, ?, ?, 0)",
                 (claim_id, worker, lease_us),
             )
-            for link in links:
-                self._run(
-                    "UPDATE links SET claim_id = ?, lease_until = ? "
-                    "WHERE record_id = ? AND purpose_id = ?",
-                    (claim_id, lease_us, link.record_id, link.purpose_id),
-                )
+            self._many(
+                "UPDATE links SET claim_id = ?, lease_until = ? "
+                "WHERE record_id = ? AND purpose_id = ?",
+                [(claim_id, lease_us, link.record_id, link.purpose_id) for link in links],
+            )
         return Claim(id=claim_id, worker=worker, lease_until=lease_until, links=links)
 
     def complete_claim(
@@ -1332,24 +1417,32 @@ class SQLiteStore:
 
     def add_disposal(self, disposal: DisposalRecord) -> None:
         """Store a disposal record."""
+        self.add_disposals([disposal])
+
+    def add_disposals(self, disposals: Sequence[DisposalRecord]) -> None:
+        """Store disposal records."""
         with self._tx(write=True):
-            if self._exists("SELECT 1 FROM disposals WHERE id = ?", (disposal.id,)):
-                raise ConflictError("disposal record id already exists")
-            self._run(
-                f"INSERT INTO disposals ({self._DISPOSAL_COLUMNS}) "  # noqa: S608 - constant columns
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    disposal.id,
-                    disposal.record_id,
-                    disposal.subject_id,
-                    _json(list(disposal.purpose_ids)),
-                    disposal.rule,
-                    disposal.action,
-                    _us(disposal.due_at, "DisposalRecord.due_at"),
-                    _us(disposal.executed_at, "DisposalRecord.executed_at"),
-                    _json(list(disposal.fields_removed)),
-                ),
-            )
+            try:
+                self._many(
+                    f"INSERT INTO disposals ({self._DISPOSAL_COLUMNS}) "  # noqa: S608 - constant columns
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            d.id,
+                            d.record_id,
+                            d.subject_id,
+                            _json_ids(d.purpose_ids),
+                            d.rule,
+                            d.action,
+                            _us(d.due_at, "DisposalRecord.due_at"),
+                            _us(d.executed_at, "DisposalRecord.executed_at"),
+                            _json_ids(d.fields_removed),
+                        )
+                        for d in disposals
+                    ],
+                )
+            except ConflictError:
+                raise ConflictError("disposal record id already exists") from None
 
     def get_disposal(self, disposal_id: str) -> DisposalRecord | None:
         """Return the disposal record, or ``None``."""
@@ -1579,6 +1672,29 @@ class SQLiteStore:
                 )
                 stones.append(stone)
         return stones
+
+    def destroy_keys_of_owners(
+        self, owners: Collection[str], *, at: dt.datetime, reason: str
+    ) -> list[KeyTombstone]:
+        """Destroy every key of every one of *owners* and tombstone them."""
+        at_us = _us(at, "destroy_keys_of_owners(at)")
+        wanted = (_id_list(owners),)
+        with self._tx(write=True):
+            rows = self._all(
+                f"SELECT key_id, owner, version FROM wrapped_keys WHERE owner {_IN_IDS} "  # noqa: S608 - constant clause
+                "ORDER BY owner, version, key_id",
+                wanted,
+            )
+            self._run(f"DELETE FROM wrapped_keys WHERE owner {_IN_IDS}", wanted)  # noqa: S608 - constant clause
+            self._many(
+                "INSERT INTO key_tombstones (key_id, owner, version, destroyed_at, reason) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(key_id, owner, version, at_us, reason) for key_id, owner, version in rows],
+            )
+        return [
+            KeyTombstone(key_id=k, owner=o, version=v, destroyed_at=_dt(at_us), reason=reason)
+            for k, o, v in rows
+        ]
 
     def get_key_tombstone(self, key_id: int) -> KeyTombstone | None:
         """Return the tombstone of a destroyed key, or ``None``."""

@@ -459,6 +459,82 @@ class StoreConformance:
         with pytest.raises(NotFoundError):
             store.delete_record("r1")
 
+    def test_batch_reads_of_records_and_links(self, store: Store) -> None:
+        _subject(store)
+        r1 = _record(store, "r1")
+        r2 = _record(store, "r2", fields={})
+        _record(store, "r3")
+        for record_id, purpose_id in [("r2", "p2"), ("r1", "p2"), ("r1", "p1"), ("r3", "p1")]:
+            store.add_link(_link(record_id, purpose_id))
+        assert store.get_records(["r2", "r1", "r1", "nope"]) == {"r1": r1, "r2": r2}
+        assert store.get_records([]) == {}
+        keys = [(x.record_id, x.purpose_id) for x in store.links_of_records(["r2", "r1", "no"])]
+        assert keys == [("r1", "p1"), ("r1", "p2"), ("r2", "p2")]
+        with store.transaction():
+            locked = store.links_of_records(["r3"], lock=True)
+            assert [x.key for x in locked] == [LinkKey(record_id="r3", purpose_id="p1")]
+        assert store.links_of_records([]) == []
+
+    def test_batch_writes_all_or_nothing(self, store: Store) -> None:
+        _subject(store)
+        for record_id in ("r1", "r2", "r3"):
+            _record(store, record_id)
+            store.add_link(_link(record_id))
+        ended = [
+            attrs.evolve(_link(r), state=LinkState.ENDED, ended_at=T0, end_reason="retention")
+            for r in ("r1", "r2")
+        ]
+        with pytest.raises(NotFoundError):
+            store.update_links([*ended, _link("r1", "p9")])
+        assert store.get_link("r1", "p1") == _link("r1")
+        store.update_links(ended)
+        assert [store.get_link(r, "p1") for r in ("r1", "r2")] == ended
+        store.update_links([])
+        with pytest.raises(NotFoundError):
+            store.delete_records(["r1", "nope"])
+        assert store.get_record("r1") is not None
+        store.delete_records(["r1", "r2"])
+        assert store.get_records(["r1", "r2", "r3"]).keys() == {"r3"}
+        assert store.links_of_records(["r1", "r2"]) == []
+        store.delete_records([])
+
+    def test_batch_disposals_and_emptied_subjects(self, store: Store) -> None:
+        for subject_id in ("s1", "s2", "s3"):
+            _subject(store, subject_id)
+            store.add_blind_index(
+                BlindIndexEntry(subject_id=subject_id, index_name="email", digest=b"d")
+            )
+        _record(store, "r3", "s3")
+        assert store.delete_subjects_without_records(["s3", "s2", "s1", "s9", "s2"]) == [
+            "s1",
+            "s2",
+        ]
+        assert store.get_subject("s1") is None
+        assert store.get_subject("s3") is not None
+        assert store.find_subjects("email", b"d") == ["s3"]
+        assert store.delete_subjects_without_records([]) == []
+        disposals = [
+            DisposalRecord(
+                id=f"d{i}",
+                record_id=f"r{i}",
+                subject_id="s1",
+                purpose_ids=["p1"],
+                rule="rule",
+                action="delete",
+                due_at=T0,
+                executed_at=T0.astimezone(_CEST) + i * _HOUR,
+                fields_removed=["email", "name"],
+            )
+            for i in (1, 2)
+        ]
+        store.add_disposals(disposals)
+        assert [store.get_disposal(d.id) for d in disposals] == disposals
+        fresh = attrs.evolve(disposals[0], id="d3")
+        with pytest.raises(ConflictError):
+            store.add_disposals([fresh, disposals[1]])
+        assert store.get_disposal("d3") is None
+        store.add_disposals([])
+
     # --- links ------------------------------------------------------------------------
 
     def test_links(self, store: Store) -> None:
@@ -545,7 +621,10 @@ class StoreConformance:
         assert claim.lease_until == T0 + _HOUR
         other = store.claim_due(T0, worker="w2", limit=10, lease_until=T0 + _HOUR)
         assert [x.key for x in other.links] == keys[3:]
-        assert store.claim_due(T0, worker="w3", limit=10, lease_until=T0 + _HOUR).links == ()
+        empty = store.claim_due(T0, worker="w3", limit=10, lease_until=T0 + _HOUR)
+        assert empty.links == ()
+        with pytest.raises(ClaimLostError):
+            store.complete_claim(empty.id, worker="w3", now=T0)  # an empty claim is not stored
         assert store.count_due_links(T0) == 5
 
     def test_expired_lease_returns_links_to_the_pool(self, store: Store) -> None:
@@ -964,6 +1043,25 @@ class StoreConformance:
         assert [k.key_id for k in by_kek] == [1]
         by_kek = store.wrapped_keys_by_kek("kek", 2, after_key_id=1, limit=5)
         assert [k.key_id for k in by_kek] == [3]
+
+    def test_destroy_keys_of_several_owners(self, store: Store) -> None:
+        store.add_wrapped_key(_key(1, version=1))
+        store.add_wrapped_key(_key(2, version=2))
+        store.add_wrapped_key(_key(3, version=1, owner="subject:s2"))
+        store.add_wrapped_key(_key(4, version=1, owner="subject:s3"))
+        stones = store.destroy_keys_of_owners(
+            ["subject:s2", "subject:s1", "nobody"], at=T0.astimezone(_CEST), reason="retention"
+        )
+        assert sorted((s.owner, s.key_id, s.version) for s in stones) == [
+            ("subject:s1", 1, 1),
+            ("subject:s1", 2, 2),
+            ("subject:s2", 3, 1),
+        ]
+        assert all(s.destroyed_at == T0 and s.reason == "retention" for s in stones)
+        assert store.get_key_tombstone(3) is not None
+        assert store.wrapped_keys_of("subject:s1") == []
+        assert [k.key_id for k in store.wrapped_keys_of("subject:s3")] == [4]
+        assert store.destroy_keys_of_owners([], at=T0, reason="r") == []
 
     def test_destroyed_keys_leave_tombstones(self, store: Store) -> None:
         for i in (1, 2, 3):
