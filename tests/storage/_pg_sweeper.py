@@ -1,9 +1,11 @@
-"""A small sweep worker on PostgresStore, for the reliability tests and the benchmark.
+"""A plain claim loop on PostgresStore, for the store-level reliability tests.
 
-Until a retention engine takes its place, this is the loop a sweeper runs: claim a batch
-of due links; in one transaction write a ``DisposalRecord`` per link, end the link,
-complete the claim and append one audit entry covering the batch's disposal digests
-(last, so the audit chain's head is held only briefly); repeat until nothing is due.
+It exercises the store's claim contract alone, without the retention engine (whose
+sweepers ``_pg_engine_worker.py`` runs for ``test_pg_engine_sweepers.py`` and the
+benchmark): claim a batch of due links; in one transaction write a ``DisposalRecord``
+per link, end the link, complete the claim and append one audit entry covering the
+batch's disposal digests (last, so the audit chain's head is held only briefly); repeat
+until nothing is due.
 
 As a program (several run side by side in the tests)::
 
