@@ -1,22 +1,24 @@
-"""One against two sweeper processes on the same due links in PostgreSQL.
+"""One against two retention-engine sweeper processes on the same due records in PostgreSQL.
 
 Usage::
 
-    GDPRKIT_TEST_POSTGRES_DSN=... python bench/bench_postgres_sweepers.py [LINKS] [--repeat N]
+    GDPRKIT_TEST_POSTGRES_DSN=... python bench/bench_postgres_sweepers.py [RECORDS] [--repeat N]
 
 or with a throwaway server: ``bash .ci/postgres.sh .venv/bin/python
-bench/bench_postgres_sweepers.py 20000``. ``LINKS`` defaults to 100,000.
+bench/bench_postgres_sweepers.py 20000``. ``RECORDS`` defaults to 100,000.
 
-Each run seeds a fresh schema with LINKS due links (one record each), starts the
-sweepers of ``tests/storage/_pg_sweeper.py`` (claim 100, write a disposal record and
-end the link per item, complete the claim, one audit entry per batch), and times the
-sweep from the first worker's start to the last worker's end (interpreter start-up
-excluded). Afterwards it checks that every link has exactly one disposal record and the
-audit chain verifies. Runs alternate between one and two sweepers; the medians and their
-ratio (one sweeper's time over two sweepers' time, so above 1 means two are faster) are
-printed, with how busy all CPUs were during each run: one sweeper waits for the server
-on every statement and keeps about one core busy, two keep both busy, so the ratio
-approaches 2 only when nothing else runs on the machine.
+Each run seeds a fresh schema with RECORDS due records, 50 per subject (the first of
+each subject stored by ``PrivacyService.store_record``, the rest copies encrypted under
+the subject's key: ``tests/storage/_pg_engine_worker.py``), starts the sweeper processes
+of that module (``PrivacyService(...).engine.sweep(batch_size=...)``: claim a batch,
+delete the records, forget the subjects left with nothing, one disposal record per link
+and one audit entry per batch) and times the sweep from the first worker's start to the
+last worker's end (interpreter start-up excluded). Afterwards it checks that every link
+has exactly one disposal record and the audit chain verifies, and counts subjects left
+behind. Runs alternate between one and two sweepers; the medians and their ratio (one
+sweeper's time over two sweepers' time, so above 1 means two are faster) are printed,
+with how busy all CPUs were during each run: the sweeper and the server share the
+machine's cores, so the ratio approaches 2 only when nothing else runs on it.
 """
 
 import argparse
@@ -54,22 +56,23 @@ def machine_busy():
     return sum(ticks) - idle, sum(ticks)
 
 
-def run(sweeper, dsn, links, workers, batch):
-    """Seed a fresh schema, sweep it with *workers* processes; return the span in seconds."""
+def run(worker, dsn, records, workers, batch):
+    """Seed a fresh schema, sweep it with *workers* processes; return the measurements."""
     import psycopg  # noqa: PLC0415 - the postgres extra
 
-    from gdprkit.audit import AuditLog  # noqa: PLC0415
     from gdprkit.storage.postgres import PostgresStore  # noqa: PLC0415
 
     schema = f"gdprkit_bench_{uuid.uuid4().hex[:12]}"
     try:
-        sweeper.seed_due_links(dsn, schema, links)
+        seeded = time.monotonic()
+        worker.seed(dsn, schema, records, per_subject=50)
+        seeded = time.monotonic() - seeded
         before = machine_busy()
         procs = [
             subprocess.Popen(
                 [
                     sys.executable,
-                    str(STORAGE_TESTS / "_pg_sweeper.py"),
+                    str(STORAGE_TESTS / "_pg_engine_worker.py"),
                     schema,
                     "--worker",
                     f"w{i}",
@@ -93,48 +96,50 @@ def run(sweeper, dsn, links, workers, batch):
         busy = None
         if before and after and after[1] > before[1]:
             busy = (after[0] - before[0]) / (after[1] - before[1])
-        assert sum(t["links"] for t in totals) == links
+        assert sum(t["records_disposed"] for t in totals) == records
         with PostgresStore(dsn, schema=schema) as store:
-            assert store.count_due_links(sweeper.T0) == 0
-            AuditLog(store, sweeper.AUDIT_KEY).verify()
+            assert store.count_due_links(worker.AFTER_LEASE) == 0
+            worker.open_service(store, worker.SWEEP_AT, "checker").audit.verify()
         with psycopg.connect(dsn) as conn:
             count, distinct = conn.execute(
                 f'SELECT count(*), count(DISTINCT record_id) FROM "{schema}".disposals'  # noqa: S608 - generated name
             ).fetchone()
-        assert count == distinct == links, (count, distinct)
-        return span, busy
+            (left,) = conn.execute(f'SELECT count(*) FROM "{schema}".subjects').fetchone()  # noqa: S608
+        assert count == distinct == records, (count, distinct)
+        return {"span": span, "busy": busy, "seeded": seeded, "subjects_left": left}
     finally:
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def main():
-    parser = argparse.ArgumentParser(description="one vs two PostgreSQL sweeper processes")
-    parser.add_argument("links", nargs="?", type=int, default=100_000)
+    parser = argparse.ArgumentParser(description="one vs two retention-engine sweepers")
+    parser.add_argument("records", nargs="?", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration")
-    parser.add_argument("--batch", type=int, default=100, help="links per claim")
+    parser.add_argument("--batch", type=int, default=500, help="links per claim")
     args = parser.parse_args()
     dsn = os.environ.get(DSN_VAR)
     if not dsn:
         sys.exit(f"set {DSN_VAR} (or run under: bash .ci/postgres.sh COMMAND)")
-    sweeper = load("_pg_sweeper")
+    worker = load("_pg_engine_worker")
     spans = {1: [], 2: []}
     started = time.monotonic()
     for repeat in range(args.repeat):
         for workers in (1, 2):
-            span, busy = run(sweeper, dsn, args.links, workers, args.batch)
-            spans[workers].append(span)
-            rate = args.links / span
-            cpus = "" if busy is None else f", all CPUs {busy:.0%} busy"
+            found = run(worker, dsn, args.records, workers, args.batch)
+            spans[workers].append(found["span"])
+            rate = args.records / found["span"]
+            cpus = "" if found["busy"] is None else f", all CPUs {found['busy']:.0%} busy"
             print(
-                f"run {repeat + 1}: {workers} sweeper(s), {args.links} links: "
-                f"{span:.2f} s ({rate:,.0f} links/s{cpus})",
+                f"run {repeat + 1}: {workers} sweeper(s), {args.records} records: "
+                f"{found['span']:.2f} s ({rate:,.0f} records/s{cpus}; seeded in "
+                f"{found['seeded']:.0f} s; subjects left behind: {found['subjects_left']})",
                 flush=True,
             )
     one, two = statistics.median(spans[1]), statistics.median(spans[2])
-    print(f"median, 1 sweeper:  {one:.2f} s ({args.links / one:,.0f} links/s)")
-    print(f"median, 2 sweepers: {two:.2f} s ({args.links / two:,.0f} links/s)")
-    print(f"ratio 1/2: {one / two:.2f}x  (cpus: {os.cpu_count()})")
+    print(f"median, 1 sweeper:  {one:.2f} s ({args.records / one:,.0f} records/s)")
+    print(f"median, 2 sweepers: {two:.2f} s ({args.records / two:,.0f} records/s)")
+    print(f"ratio 1/2: {one / two:.2f}x  (cpus: {os.cpu_count()}, batch {args.batch})")
     print(f"total {time.monotonic() - started:.0f} s")
 
 
