@@ -38,7 +38,12 @@ def kill_at_random(path, rng):
             spin -= 1
         proc.send_signal(signal.SIGKILL)
     finally:
-        rest, _ = proc.communicate(timeout=30)
+        proc.kill()
+        # Read the rest through the same buffered stream: readline() may already hold
+        # lines the writer printed (communicate() would read past them from the pipe).
+        rest = proc.stdout.read()
+        proc.stdout.close()
+        proc.wait(timeout=30)
     lines.extend(rest.splitlines(keepends=True))
     assert proc.returncode == -signal.SIGKILL, lines[-3:]
     return lines[-1].split() if lines else ["none", "0"]
