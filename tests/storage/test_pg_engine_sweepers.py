@@ -133,20 +133,12 @@ def check_exactly_once(
 def check_every_subject_forgotten(store: PostgresStore, keys: dict[str, list[int]]) -> None:
     """Every subject, all of whose records went, is forgotten: row, index entries, keys.
 
-    Two batches that delete the last records of one subject at the same time both leave
-    it (see test_subject_split_between_two_concurrent_batches_is_forgotten); until that
-    is fixed such leftovers end the test as an expected failure, after every other check
-    has passed.
+    Two batches that delete the last records of one subject at the same time must not
+    both leave it (see test_subject_split_between_two_concurrent_batches_is_forgotten).
     """
     left = [sid for sid in keys if store.get_subject(sid) is not None]
-    for sid in left:
-        assert store.records_of_subject(sid) == []
-        assert store.wrapped_keys_of(subject_key_owner(sid))  # the keys survived
-    if left:
-        pytest.xfail(
-            f"{len(left)} of {len(keys)} subjects whose records concurrent batches deleted "
-            "were not forgotten (their keys survive): a known race in forgetting subjects"
-        )
+    assert left == [], f"{len(left)} of {len(keys)} emptied subjects were not forgotten"
+    assert all(store.wrapped_keys_of(subject_key_owner(sid)) == [] for sid in keys)
 
 
 def test_seeded_copies_are_what_the_service_stores(pg_dsn: str, pg_schema: str) -> None:
@@ -316,17 +308,6 @@ class MeetingStore(PostgresStore):
         return super().audit_seal()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "a subject whose last records two concurrent batches delete is never forgotten: "
-        "under READ COMMITTED each batch's delete_subjects_without_records still sees the "
-        "other's uncommitted-deleted records, so the subject row, its blind-index entries "
-        "and its keys stay (PostgresStore.delete_subjects_without_records should lock the "
-        "subject rows first)"
-    ),
-)
 def test_subject_split_between_two_concurrent_batches_is_forgotten(
     pg_dsn: str, pg_schema: str
 ) -> None:

@@ -516,14 +516,22 @@ class PostgresStore:
     def delete_subjects_without_records(self, subject_ids: Collection[str]) -> list[str]:
         """Delete those of the subjects that have no records left; return their ids, sorted.
 
-        Their blind-index entries go with them (``ON DELETE CASCADE``).
+        Their blind-index entries go with them (``ON DELETE CASCADE``). The subject rows
+        are locked first, in id order: two concurrent batches that each delete some of a
+        subject's last records then check one after the other, and the second, reading
+        afresh once the first has committed, sees that nothing is left.
         """
+        wanted = sorted(set(subject_ids))
         with self.transaction():
+            self._run(
+                "SELECT id FROM subjects WHERE id = ANY(%s::text[]) ORDER BY id FOR UPDATE",
+                (wanted,),
+            )
             rows = self._all(
                 "DELETE FROM subjects AS s WHERE s.id = ANY(%s::text[]) "
                 "AND NOT EXISTS (SELECT 1 FROM records AS r WHERE r.subject_id = s.id) "
                 "RETURNING s.id",
-                (sorted(set(subject_ids)),),
+                (wanted,),
             )
         return sorted(r[0] for r in rows)
 
