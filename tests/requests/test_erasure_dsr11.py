@@ -11,6 +11,7 @@ from gdprkit.crypto import FieldCipher, FieldContext
 from gdprkit.errors import AccessDenied, CryptoError
 from gdprkit.requests import ErasureException, ErasureGround, RequestState, RightsDesk
 from gdprkit.service import PrivacyService
+from gdprkit.storage.memory import MemoryStore
 
 ASKED = dt.datetime(2027, 3, 10, 10, 0, tzinfo=dt.UTC)
 KEPT_UNTIL = dt.datetime(2033, 12, 31, 23, 0, tzinfo=dt.UTC)  # 1 January 2034 00:00 Stockholm
@@ -175,3 +176,30 @@ def test_a_retention_that_has_ended_keeps_nothing(tfp: PrivacyService, clock) ->
     answer = desk.erase(desk.receive(subject, "erasure").id, ground="no_longer_necessary")
     assert answer.kept == []
     assert tfp.store.get_record(customer) is None
+
+
+class TickingClock:
+    """A clock that moves on by a microsecond every time it is read, like a real one."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self._now = start
+
+    def now(self) -> dt.datetime:
+        self._now += dt.timedelta(microseconds=1)
+        return self._now
+
+
+def test_erasure_with_a_clock_that_moves_erases_at_once(tfp_policy) -> None:
+    """Ending the links and disposing of them use one instant, so nothing waits a sweep."""
+    service = PrivacyService(tfp_policy, MemoryStore(), provider(), clock=TickingClock(ASKED))
+    subject, customer, marketing = tfp_customer(service, invoice_date=dt.date(2026, 5, 20))
+    desk = RightsDesk(service, provider())
+    request = desk.receive(subject, "erasure")
+    answer = desk.erase(request.id, ground=ErasureGround.NO_LONGER_NECESSARY, actor="dpo")
+    assert service.store.get_record(marketing) is None
+    assert sorted(service.store.get_record(customer).fields) == [
+        "invoice_records",
+        "name",
+        "postal_address",
+    ]
+    assert answer.erased != []

@@ -909,6 +909,7 @@ class RightsDesk:
                     purposes=[d.purpose_id],
                     record_ids=[d.record_id],
                     actor=actor,
+                    now=now,
                 )
             if ending:
                 service.engine.sweep_subject(sid, now, actor=actor)
@@ -1071,7 +1072,9 @@ class RightsDesk:
 
     # --- Art. 21 --------------------------------------------------------------------------
 
-    def _end_for_objection(self, subject_id: str, purposes: Collection[str], actor: str) -> int:
+    def _end_for_objection(
+        self, subject_id: str, purposes: Collection[str], actor: str, now: dt.datetime
+    ) -> int:
         """End the live links of *purposes* that are not already ended by an objection."""
         ended = 0
         for purpose_id in sorted(purposes):
@@ -1088,6 +1091,7 @@ class RightsDesk:
                     purposes=[purpose_id],
                     record_ids=pending,
                     actor=actor,
+                    now=now,
                 )
         return ended
 
@@ -1137,7 +1141,7 @@ class RightsDesk:
         upheld = sorted(set(wanted) - set(grounds))
         with self._store.transaction():
             case, state, now = self._answer(request_id, RequestKind.OBJECTION)
-            ended = self._end_for_objection(case.subject_id, upheld, actor)
+            ended = self._end_for_objection(case.subject_id, upheld, actor, now)
             self._complete(
                 case,
                 state,
@@ -1207,7 +1211,7 @@ class RightsDesk:
                     self.unsubscribe.suppressions.add(digest, purpose_id)
             for purpose in marketing:
                 self._withdraw(case, purpose, actor)
-            ended = self._end_for_objection(case.subject_id, ids, actor)
+            ended = self._end_for_objection(case.subject_id, ids, actor, now)
             self._complete(
                 case,
                 state,

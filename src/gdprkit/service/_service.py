@@ -762,6 +762,7 @@ class PrivacyService:
         purposes: Collection[str] | None = None,
         record_ids: Collection[str] | None = None,
         actor: str = "application",
+        now: dt.datetime | None = None,
     ) -> int:
         """End a subject's links at once for an objection or an erasure (Art. 17(1), 21).
 
@@ -778,6 +779,9 @@ class PrivacyService:
             purposes: Only links of these purposes (all by default).
             record_ids: Only links of these records (all by default).
             actor: Who decided, for the audit log.
+            now: The instant the links end; the clock's now by default. A caller that
+                then disposes of what is due (``engine.sweep_subject``) passes the same
+                instant to both, so what ends is due in that sweep.
 
         Returns:
             How many links were ended.
@@ -786,7 +790,7 @@ class PrivacyService:
             raise InvalidInputError("event must be 'objection' or 'erasure'")
         sid = require_id(subject_id, "subject_id")
         only_purposes = None if purposes is None else {p.id for p in self._purposes(purposes)}
-        now = self._clock.now()
+        now = instant(now, self._clock, "end_purposes(now)")
         ended = 0
         with self._store.transaction():
             for link in self._live_links(sid, only_purposes, record_ids):
