@@ -251,7 +251,7 @@ def _answer(args: argparse.Namespace, ctx: Context) -> int:
         where = _emit(ctx, args.out, export.to_json() if args.format == "json" else export.to_csv())
         ctx.err.write(f"request {request_id}: portability export written to {where}\n")
     elif args.action == "erase":
-        _erase(args, ctx, service=service, desk=desk, request_id=request_id, actor=actor)
+        _erase(args, ctx, desk=desk, request_id=request_id, actor=actor)
     elif args.action == "restrict":
         result = desk.restrict(request_id, ground=args.ground, purposes=args.purpose, actor=actor)
         ctx.out.write(f"request {request_id}: {result.links} links restricted (Art. 18)\n")
@@ -265,7 +265,6 @@ def _erase(
     args: argparse.Namespace,
     ctx: Context,
     *,
-    service: PrivacyService,
     desk: RightsDesk,
     request_id: str,
     actor: str,
@@ -275,17 +274,6 @@ def _erase(
         f"request {request_id}: erasure ended purposes of {len(answer.erased)} records; "
         f"{len(answer.kept)} kept under an Art. 17(3) exception\n"
     )
-    subject_id = str(answer.data["subject_id"])
-    if service.store.get_subject(subject_id) is not None:
-        # The desk ends the links at one reading of the clock and disposes of them at an
-        # earlier one, so with the system clock what it ended can still be waiting: dispose
-        # of it now rather than at the next sweep (Art. 17(1): without undue delay).
-        late = service.engine.sweep_subject(subject_id, actor=actor)
-        if late.links_ended:
-            ctx.out.write(
-                f"  disposed of at once: {late.fields_removed} fields removed, "
-                f"{late.records_disposed} records disposed\n"
-            )
     for kept in answer.kept:
         ctx.out.write(
             f"  kept: record {kept['record_id']} for {kept['purpose']} "
