@@ -85,6 +85,14 @@ _OFFICE_HOUR = 10
 _BATCH = 500
 _STORIES = 3  # customers 0, 1 and 2 each show one right
 
+# How the synthetic customers behave: the chance that a customer...
+_MAILING = 0.85  # keeps the soft opt-in to product e-mails
+_PARTNER = 0.2  # signs up for a partner offer (consent)
+_RENEW = 0.45  # renews the licence at each anniversary (else the contract ends)
+_UNSUBSCRIBE = 0.08  # follows an unsubscribe link within 20 months
+_WITHDRAW = 0.3  # withdraws the partner consent within 30 months
+_SUPPORT = 0.2  # opens a support case in the first ten months
+
 _FIRST = (
     "Alva", "Bo", "Cleo", "Dag", "Ebba", "Frej", "Greta", "Hugo", "Idun", "Juni", "Kai",
     "Lo", "Mio", "Nils", "Ofelia", "Pim", "Rut", "Sixten", "Tyra", "Uno", "Vera", "Wilmer",
@@ -585,23 +593,23 @@ def _plan(customers: int, rng: random.Random) -> tuple[list[_Customer], _Agenda]
             company=f"{rng.choice(_COMPANY)}{rng.choice(_SUFFIX).lower()} AB",
             address=f"{rng.choice(_STREETS)} {rng.randint(1, 99)}, 123 45 Exempelstad",
             joined=joined,
-            marketing=story or rng.random() < 0.9,  # noqa: PLR2004 - most keep the soft opt-in
-            partner=i in {1, 2} or (not story and rng.random() < 0.25),  # noqa: PLR2004
+            marketing=story or rng.random() < _MAILING,
+            partner=i in {1, 2} or (not story and rng.random() < _PARTNER),
         )
         people.append(c)
         agenda.add(joined, "join", i)
         if story:
             continue
         years = 1
-        while rng.random() < 0.5:  # noqa: PLR2004 - half renew each year
+        while rng.random() < _RENEW:
             agenda.add(_anniversary(joined, years), "renew", i)
             years += 1
         agenda.add(_anniversary(joined, years), "leave", i)
-        if c.marketing and rng.random() < 0.08:  # noqa: PLR2004
+        if c.marketing and rng.random() < _UNSUBSCRIBE:
             agenda.add(joined + dt.timedelta(days=rng.randint(20, 600)), "unsubscribe", i)
-        if c.partner and rng.random() < 0.3:  # noqa: PLR2004
+        if c.partner and rng.random() < _WITHDRAW:
             agenda.add(joined + dt.timedelta(days=rng.randint(30, 900)), "withdraw", i)
-        if rng.random() < 0.25:  # noqa: PLR2004
+        if rng.random() < _SUPPORT:
             opened = joined + dt.timedelta(days=rng.randint(5, 300))
             agenda.add(opened, "ticket", i)
             agenda.add(opened + dt.timedelta(days=rng.randint(0, 20)), "close", i)
