@@ -883,18 +883,23 @@ class _Run:
 
     # --- the end ---------------------------------------------------------------------
 
-    def sweep_years(self) -> tuple[SweepYear, ...]:
-        """The sweeps per year, with the reasons read back from the disposal records."""
+    def sweep_years(
+        self, start: dt.datetime, end: dt.datetime
+    ) -> tuple[tuple[SweepYear, ...], collections.Counter[str]]:
+        """The disposals per year with their reasons, and per action, in ``[start, end)``.
+
+        Read back from the disposal records, which every ended link leaves (Art. 5(2)).
+        """
         store = self.service.store
         reasons: dict[int, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-        start = dt.datetime.combine(_START, dt.time(), tzinfo=self.zone)
-        end = self.clock.now() + dt.timedelta(microseconds=1)
+        actions: collections.Counter[str] = collections.Counter()
         after = None
         while page := store.disposals_executed(start, end, after=after, limit=1000):
             for disposal in page:
                 reasons[local_date(disposal.executed_at, self.tz).year][disposal.rule] += 1
+                actions[disposal.action] += 1
             after = page[-1]
-        return tuple(
+        years = tuple(
             SweepYear(
                 year=year,
                 sweeps=y.sweeps,
@@ -907,6 +912,7 @@ class _Run:
             )
             for year, y in sorted(self.years.items())
         )
+        return years, actions
 
     def remaining(self) -> tuple[RemainingPurpose, ...]:
         """Each purpose's live links at the end, with the rule or law that keeps them."""
@@ -1056,15 +1062,8 @@ def _finish(run: _Run, path: Path, customers: int, seed: int, began: float) -> D
     assert run.unsubscribe is not None  # noqa: S101 - the stories run for three or more
     assert run.access is not None  # noqa: S101
     assert run.erasure is not None  # noqa: S101
-    years = run.sweep_years()
-    actions: collections.Counter[str] = collections.Counter()
     start = dt.datetime.combine(_START, dt.time(), tzinfo=run.zone)
-    after = None
-    while page := store.disposals_executed(
-        start, end + dt.timedelta(microseconds=1), after=after, limit=1000
-    ):
-        actions.update(d.action for d in page)
-        after = page[-1]
+    years, actions = run.sweep_years(start, end + dt.timedelta(microseconds=1))
     lateness = service.engine.lateness(start, end + dt.timedelta(microseconds=1))
     everything = store.count_records([p.id for p in policy.purposes])
     verified, _ = service.audit.verify()
