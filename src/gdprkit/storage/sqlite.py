@@ -785,25 +785,24 @@ class SQLiteStore:
         lease_until = to_utc(lease_until, what="claim_due(lease_until)")
         _check_claim_args(now, limit, lease_until)
         now_us, lease_us = _us(now, "now"), _us(lease_until, "lease_until")
+        claim_id = uuid.uuid4().hex
         with self._tx(write=True):
-            links = self._links(
-                "WHERE state = 'live' AND eligible_from <= ? "
+            taken = self._run(
+                "UPDATE links SET claim_id = ?, lease_until = ? WHERE rowid IN ("
+                "SELECT rowid FROM links WHERE state = 'live' AND eligible_from <= ? "
                 "AND (lease_until IS NULL OR lease_until <= ?) "
-                "ORDER BY eligible_from, record_id, purpose_id LIMIT ?",
-                (now_us, now_us, limit),
-            )
-            claim_id = uuid.uuid4().hex
-            if not links:
-                # Nothing due: nothing to write, so a sweep with nothing to do never commits.
+                "ORDER BY eligible_from, record_id, purpose_id LIMIT ?)",
+                (claim_id, lease_us, now_us, now_us, limit),
+            ).rowcount
+            if not taken:
+                # Nothing due: nothing written, so a sweep with nothing to do never commits.
                 return Claim(id=claim_id, worker=worker, lease_until=lease_until, links=())
             self._run(
                 "INSERT INTO claims (id, worker, lease_until, completed) VALUES (?, ?, ?, 0)",
                 (claim_id, worker, lease_us),
             )
-            self._many(
-                "UPDATE links SET claim_id = ?, lease_until = ? "
-                "WHERE record_id = ? AND purpose_id = ?",
-                [(claim_id, lease_us, link.record_id, link.purpose_id) for link in links],
+            links = self._links(
+                "WHERE claim_id = ? ORDER BY eligible_from, record_id, purpose_id", (claim_id,)
             )
         return Claim(id=claim_id, worker=worker, lease_until=lease_until, links=links)
 
