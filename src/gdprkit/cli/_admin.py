@@ -21,7 +21,6 @@ from gdprkit.cli._shared import (
     ENV_KEK_FILE,
     Context,
     add_handler,
-    jsonable,
     opened,
     parse_when,
     store_options,
@@ -298,12 +297,7 @@ def _breach_list(args: argparse.Namespace, ctx: Context) -> int:
                 ctx.out.write("the register is empty\n")
         return 0
     lines = register.report()
-    if args.json:
-        ctx.out.write(json.dumps(jsonable(lines), indent=2, sort_keys=True) + "\n")
-    elif not lines:
-        ctx.out.write("no open breaches\n")
-    else:
-        ctx.out.writelines(_open_line(line) for line in lines)
+    ctx.write_list(lines, as_json=args.json, empty="no open breaches", line=_open_line)
     return 0
 
 

@@ -189,7 +189,7 @@ def _sweep(args: argparse.Namespace, ctx: Context) -> int:
     finally:
         progress.finish()
     if args.json:
-        ctx.out.write(json.dumps(jsonable(report), indent=2, sort_keys=True) + "\n")
+        ctx.write_json(report)
     else:
         ctx.out.write(_report_line(report))
     return 0
@@ -228,12 +228,7 @@ def _hold_release(args: argparse.Namespace, ctx: Context) -> int:
 
 def _hold_list(args: argparse.Namespace, ctx: Context) -> int:
     holds = ctx.service(args).holds.active()
-    if args.json:
-        ctx.out.write(json.dumps(jsonable(holds), indent=2, sort_keys=True) + "\n")
-    elif not holds:
-        ctx.out.write("no holds in force\n")
-    else:
-        ctx.out.writelines(_hold_line(h) for h in holds)
+    ctx.write_list(holds, as_json=args.json, empty="no holds in force", line=_hold_line)
     return 0
 
 
@@ -278,12 +273,8 @@ def _review_line(task: ReviewTask) -> str:
 def _review_list(args: argparse.Namespace, ctx: Context) -> int:
     state = None if args.state == "all" else ReviewState(args.state)
     tasks = ctx.service(args).engine.reviews(state=state)
-    if args.json:
-        ctx.out.write(json.dumps(jsonable(tasks), indent=2, sort_keys=True) + "\n")
-    elif not tasks:
-        ctx.out.write(f"no {args.state if state else ''} reviews\n".replace("  ", " "))
-    else:
-        ctx.out.writelines(_review_line(t) for t in tasks)
+    empty = f"no {args.state} reviews" if state else "no reviews"
+    ctx.write_list(tasks, as_json=args.json, empty=empty, line=_review_line)
     return 0
 
 

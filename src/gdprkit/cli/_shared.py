@@ -18,10 +18,11 @@ import argparse
 import contextlib
 import datetime as dt
 import enum
+import json
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
@@ -235,6 +236,21 @@ class Context:
     err: TextIO = attrs.field(factory=lambda: sys.stderr)
     environ: Mapping[str, str] = attrs.field(factory=lambda: os.environ)
     closing: contextlib.ExitStack = attrs.field(factory=contextlib.ExitStack)
+
+    def write_json(self, value: Any) -> None:  # noqa: ANN401 - any report value
+        """Write *value* to standard output as indented JSON (``--json``)."""
+        self.out.write(json.dumps(jsonable(value), indent=2, sort_keys=True) + "\n")
+
+    def write_list(
+        self, items: Sequence[_T], *, as_json: bool, empty: str, line: Callable[[_T], str]
+    ) -> None:
+        """Write a list command's result: JSON, the *empty* sentence, or a line per item."""
+        if as_json:
+            self.write_json(items)
+        elif not items:
+            self.out.write(empty + "\n")
+        else:
+            self.out.writelines(line(item) for item in items)
 
     def _option(self, args: argparse.Namespace, name: str, env: str) -> str | None:
         value = getattr(args, name, None)
