@@ -1,9 +1,10 @@
 """``gdprkit demo``: see gdprkit work end to end without writing any code.
 
-The demo (:func:`gdprkit.demo.run_demo`) runs a year of synthetic customers of the
-bundled example organisation through the retention engine, the rights desk and the
-audit log, in a directory: a temporary one, removed afterwards, unless ``--dir`` names
-one to keep. Its progress goes to standard error, its report to standard output.
+The demo (:func:`gdprkit.demo.run_demo`) runs synthetic customers of the bundled
+example organisation from 2026 to mid-2034 through the retention engine, the rights
+desk and the audit log, in a directory: a temporary one, removed afterwards, unless
+``--dir`` names one to keep. Its progress goes to standard error, its report to
+standard output.
 """
 
 from __future__ import annotations
