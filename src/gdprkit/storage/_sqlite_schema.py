@@ -219,7 +219,15 @@ _V4 = (
     "CREATE INDEX tasks_state ON tasks (state, created_at, id)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+# The due-link queue in claim order, so a claim reads its batch off the index and stops
+# at the limit instead of sorting every due link (which made a long sweep quadratic).
+_V5 = (
+    "DROP INDEX links_due",
+    """CREATE INDEX links_due ON links (eligible_from, record_id, purpose_id)
+        WHERE state = 'live'""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 """Forward migration steps; ``MIGRATIONS[n - 1]`` brings a database to version ``n``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
