@@ -479,22 +479,26 @@ class SQLiteStore:
 
     def get_records(self, record_ids: Collection[str]) -> dict[str, Record]:
         """Return the records that exist among *record_ids*, by id (two queries)."""
-        ids = (_id_list(record_ids),)
+        found = self._records(f"WHERE id {_IN_IDS}", (_id_list(record_ids),))
+        return {record.id: record for record in found}
+
+    def _records(self, where: str, params: Sequence[Any], order: str = "") -> list[Record]:
+        """The records matching *where* with their fields, in two queries whatever their number."""
         with self._tx(write=False):
             heads = self._all(
-                "SELECT id, subject_id, kind, created_at, external_ref FROM records "  # noqa: S608 - constant clause
-                f"WHERE id {_IN_IDS}",
-                ids,
+                "SELECT id, subject_id, kind, created_at, external_ref FROM records "  # noqa: S608 - constant clauses
+                f"{where} {order}",
+                params,
             )
             values = self._all(
-                "SELECT record_id, category_id, value FROM record_fields "  # noqa: S608 - constant clause
-                f"WHERE record_id {_IN_IDS}",
-                ids,
+                "SELECT record_id, category_id, value FROM record_fields "  # noqa: S608 - constant clauses
+                f"WHERE record_id IN (SELECT id FROM records {where})",
+                params,
             )
         fields: dict[str, dict[str, bytes]] = {}
         for record_id, category_id, value in values:
             fields.setdefault(record_id, {})[category_id] = bytes(value)
-        return {row[0]: self._record_from(row, fields.get(row[0], {})) for row in heads}
+        return [self._record_from(row, fields.get(row[0], {})) for row in heads]
 
     def _record_of(self, row: Any) -> Record:  # noqa: ANN401 - a row
         fields = self._all(
@@ -516,13 +520,7 @@ class SQLiteStore:
 
     def records_of_subject(self, subject_id: str) -> list[Record]:
         """Return a subject's records by ``(created_at, id)``."""
-        with self._tx(write=False):
-            rows = self._all(
-                "SELECT id, subject_id, kind, created_at, external_ref FROM records "
-                "WHERE subject_id = ? ORDER BY created_at, id",
-                (subject_id,),
-            )
-            return [self._record_of(r) for r in rows]
+        return self._records("WHERE subject_id = ?", (subject_id,), "ORDER BY created_at, id")
 
     def _record_kind(self, record_id: str) -> RecordKind:
         row = self._one("SELECT kind FROM records WHERE id = ?", (record_id,))
