@@ -470,12 +470,8 @@ class SQLiteStore:
 
     def get_record(self, record_id: str) -> Record | None:
         """Return the record, or ``None``."""
-        with self._tx(write=False):
-            row = self._one(
-                "SELECT id, subject_id, kind, created_at, external_ref FROM records WHERE id = ?",
-                (record_id,),
-            )
-            return None if row is None else self._record_of(row)
+        found = self._records("WHERE id = ?", (record_id,))
+        return found[0] if found else None
 
     def get_records(self, record_ids: Collection[str]) -> dict[str, Record]:
         """Return the records that exist among *record_ids*, by id (two queries)."""
@@ -499,13 +495,6 @@ class SQLiteStore:
         for record_id, category_id, value in values:
             fields.setdefault(record_id, {})[category_id] = bytes(value)
         return [self._record_from(row, fields.get(row[0], {})) for row in heads]
-
-    def _record_of(self, row: Any) -> Record:  # noqa: ANN401 - a row
-        fields = self._all(
-            "SELECT category_id, value FROM record_fields WHERE record_id = ?",
-            (row[0],),
-        )
-        return self._record_from(row, {c: bytes(v) for c, v in fields})
 
     @staticmethod
     def _record_from(row: Any, fields: dict[str, bytes]) -> Record:  # noqa: ANN401 - a row
@@ -1648,49 +1637,41 @@ class SQLiteStore:
         reason: str,
     ) -> list[KeyTombstone]:
         """Delete the given versions of *owner*'s keys (all when ``None``) and tombstone them."""
-        at = to_utc(at, what="destroy_wrapped_keys(at)")
-        stones = []
         with self._tx(write=True):
-            for key in self.wrapped_keys_of(owner):
-                if versions is not None and key.version not in versions:
-                    continue
-                self._run("DELETE FROM wrapped_keys WHERE key_id = ?", (key.key_id,))
-                stone = KeyTombstone(
-                    key_id=key.key_id,
-                    owner=owner,
-                    version=key.version,
-                    destroyed_at=at,
-                    reason=reason,
-                )
-                self._run(
-                    "INSERT INTO key_tombstones (key_id, owner, version, destroyed_at, reason) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (stone.key_id, owner, stone.version, _us(at, "at"), reason),
-                )
-                stones.append(stone)
-        return stones
+            doomed = [
+                (key.key_id, owner, key.version)
+                for key in self.wrapped_keys_of(owner)
+                if versions is None or key.version in versions
+            ]
+            return self._destroy_keys(doomed, at=at, reason=reason)
 
     def destroy_keys_of_owners(
         self, owners: Collection[str], *, at: dt.datetime, reason: str
     ) -> list[KeyTombstone]:
         """Destroy every key of every one of *owners* and tombstone them."""
-        at_us = _us(at, "destroy_keys_of_owners(at)")
-        wanted = (_id_list(owners),)
         with self._tx(write=True):
-            rows = self._all(
+            doomed = self._all(
                 f"SELECT key_id, owner, version FROM wrapped_keys WHERE owner {_IN_IDS} "  # noqa: S608 - constant clause
                 "ORDER BY owner, version, key_id",
-                wanted,
+                (_id_list(owners),),
             )
-            self._run(f"DELETE FROM wrapped_keys WHERE owner {_IN_IDS}", wanted)  # noqa: S608 - constant clause
-            self._many(
-                "INSERT INTO key_tombstones (key_id, owner, version, destroyed_at, reason) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(key_id, owner, version, at_us, reason) for key_id, owner, version in rows],
-            )
+            return self._destroy_keys(doomed, at=at, reason=reason)
+
+    def _destroy_keys(
+        self, doomed: Sequence[tuple[int, str, int]], *, at: dt.datetime, reason: str
+    ) -> list[KeyTombstone]:
+        """Delete these ``(key_id, owner, version)`` keys and leave their tombstones."""
+        at = to_utc(at, what="destroy_wrapped_keys(at)")
+        at_us = _us(at, "at")
+        self._many("DELETE FROM wrapped_keys WHERE key_id = ?", [(k,) for k, _, _ in doomed])
+        self._many(
+            "INSERT INTO key_tombstones (key_id, owner, version, destroyed_at, reason) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(key_id, owner, version, at_us, reason) for key_id, owner, version in doomed],
+        )
         return [
-            KeyTombstone(key_id=k, owner=o, version=v, destroyed_at=_dt(at_us), reason=reason)
-            for k, o, v in rows
+            KeyTombstone(key_id=k, owner=o, version=v, destroyed_at=at, reason=reason)
+            for k, o, v in doomed
         ]
 
     def get_key_tombstone(self, key_id: int) -> KeyTombstone | None:
