@@ -68,13 +68,17 @@ def canonical_json(value: object) -> bytes:
         TypeError: *value* is not JSON-able.
         ValueError: *value* contains NaN or an infinity.
     """
-    return json.dumps(
-        value,
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    ).encode("utf-8")
+    return _CANONICAL.encode(value).encode("utf-8")
+
+
+# What json.dumps builds on every call given these arguments, built once: the audit
+# chain and the disposal digests encode thousands of small values per second.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True,
+    separators=(",", ":"),
+    ensure_ascii=False,
+    allow_nan=False,
+)
 
 
 def jsonable(value: Mapping[str, Any]) -> dict[str, Any]:
@@ -117,6 +121,8 @@ def _frozen_instant_map(value: Mapping[str, dt.datetime]) -> Mapping[str, dt.dat
 
 
 def _str_tuple(value: Any) -> tuple[str, ...]:  # noqa: ANN401 - an attrs converter
+    if type(value) is tuple and all(type(item) is str for item in value):
+        return value  # already a tuple of strings, as on every attrs.evolve
     if isinstance(value, str):
         raise TypeError("expected a sequence of strings, not one string")
     return tuple(str(item) for item in value)
