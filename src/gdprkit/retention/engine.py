@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from gdprkit._args import instant, require_id
+from gdprkit._ids import time_ordered_id
 from gdprkit.crypto import FieldCipher, FieldContext
 from gdprkit.errors import ConflictError, InvalidInputError, NotFoundError
 from gdprkit.legaltime.explain import describe_rule
@@ -781,7 +782,7 @@ class RetentionEngine:
         if record.kind is RecordKind.REFERENCED and found.effect is not Effect.END_LINK:
             batch.tasks.append(
                 DisposalTask(
-                    id=uuid.uuid4().hex,
+                    id=time_ordered_id(),
                     record_id=record.id,
                     subject_id=record.subject_id,
                     external_ref=record.external_ref,
@@ -831,7 +832,7 @@ class RetentionEngine:
             batch.removed.setdefault(record.id, set()).update(categories)
             batch.counts["fields"] += len(categories)
         disposal = DisposalRecord(
-            id=uuid.uuid4().hex,
+            id=time_ordered_id(),
             record_id=record.id,
             subject_id=record.subject_id,
             purpose_ids=(purpose_id,),
