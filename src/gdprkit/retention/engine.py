@@ -407,6 +407,7 @@ class RetentionEngine:
         self._worker = require_id(worker, "worker") if worker is not None else _default_worker()
         self._lease = lease
         self._recheck = recheck
+        self._words: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     def __repr__(self) -> str:
         return f"RetentionEngine(worker={self._worker!r})"
@@ -472,7 +473,19 @@ class RetentionEngine:
         return _Assessment(effect, reason, action, removed)
 
     def _rule_words(self, link: PurposeLink, reason: str) -> tuple[str, str | None]:
-        purpose = self._purpose(link.purpose_id)
+        """The rule a disposal followed, in words, and its trigger event.
+
+        Worded once per purpose and reason for the engine's life (its policy is fixed),
+        not once per disposal.
+        """
+        key = (link.purpose_id, reason)
+        words = self._words.get(key)
+        if words is None:
+            words = self._words[key] = self._word_rule(link.purpose_id, reason)
+        return words
+
+    def _word_rule(self, purpose_id: str, reason: str) -> tuple[str, str | None]:
+        purpose = self._purpose(purpose_id)
         for event, words in ENDING_EVENTS.items():
             if reason == words:
                 return f"{words} ({_ARTICLES[event]})", event
