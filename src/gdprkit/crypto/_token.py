@@ -80,6 +80,11 @@ def length_prefixed(*parts: bytes) -> bytes:
     return b"".join(_U32.pack(len(part)) + part for part in parts)
 
 
+_pack_u32 = _U32.pack
+_AAD_HEAD = length_prefixed(_FIELD_LABEL) + bytes((SUITE_AES256GCM,))
+"""The start of every field's associated data: ``lp(label) | suite``."""
+
+
 def header_for(key_id: int) -> bytes:
     """Return the 5-byte token header (suite byte, key id) for a data key."""
     return bytes((SUITE_AES256GCM,)) + _U32.pack(key_id)
@@ -114,16 +119,24 @@ def field_aad(record_id: str, category_id: str, subject_id: str | None) -> bytes
     """
     record = _id_bytes(record_id, what="record_id")
     category = _id_bytes(category_id, what="category_id")
-    if subject_id is None:
-        subject = b"\x00"
-    else:
-        subject = b"\x01" + length_prefixed(_id_bytes(subject_id, what="subject_id"))
-    return (
-        length_prefixed(_FIELD_LABEL)
-        + bytes((SUITE_AES256GCM,))
-        + length_prefixed(record, category)
-        + subject
+    return b"".join(
+        (
+            _AAD_HEAD,
+            _pack_u32(len(record)),
+            record,
+            _pack_u32(len(category)),
+            category,
+            _subject_aad(subject_id),
+        )
     )
+
+
+def _subject_aad(subject_id: str | None) -> bytes:
+    """The subject's part of the associated data: ``0x00``, or ``0x01 | lp(subject_id)``."""
+    if subject_id is None:
+        return b"\x00"
+    subject = _id_bytes(subject_id, what="subject_id")
+    return b"\x01" + _pack_u32(len(subject)) + subject
 
 
 @attrs.frozen(kw_only=True)
