@@ -19,6 +19,7 @@ Council Regulation (EEC, Euratom) No 1182/71 Art. 3 (LEGAL.md DSR-01 to DSR-03, 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import attrs
@@ -63,6 +64,10 @@ class DeadlineExtension:
 class RequestDeadline:
     """The deadline of one data-subject request; immutable, :meth:`extend` returns a new one.
 
+    The dates used on every answer (``receipt_day``, ``due_strict``, ``due``,
+    ``due_end``) are computed once per deadline, on first use: they depend on its
+    fields alone, which never change.
+
     Attributes:
         received_at: When the request was received (UTC).
         time_zone: The organisation's IANA time zone, in which days are counted.
@@ -75,12 +80,12 @@ class RequestDeadline:
     calendar: HolidayCalendar = attrs.field(factory=SwedishCalendar)
     extension: DeadlineExtension | None = None
 
-    @property
+    @cached_property
     def receipt_day(self) -> dt.date:
         """The local date of receipt; the period runs from the end of it (1182/71 Art. 3(1))."""
         return local_date(self.received_at, self.time_zone)
 
-    @property
+    @cached_property
     def due_strict(self) -> dt.date:
         """The last day of the one-month period, not moved past holidays; alert on this."""
         result: dt.date = self.receipt_day + relativedelta(months=1)
@@ -123,7 +128,7 @@ class RequestDeadline:
         """Whether the deadline has been extended."""
         return self.extension is not None
 
-    @property
+    @cached_property
     def due(self) -> dt.date:
         """The strict last day in force: ``due_extended_strict`` once extended."""
         return self.due_extended_strict if self.extended else self.due_strict
@@ -133,7 +138,7 @@ class RequestDeadline:
         """The rolled last day in force: ``due_extended_rolled`` once extended."""
         return self.due_extended_rolled if self.extended else self.due_rolled
 
-    @property
+    @cached_property
     def due_end(self) -> dt.datetime:
         """The exclusive bound of the period in force, in UTC."""
         return start_of_day(self.due + dt.timedelta(days=1), self.time_zone)

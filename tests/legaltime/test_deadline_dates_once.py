@@ -1,0 +1,45 @@
+"""A request deadline computes its dates once, and a changed deadline never shows old ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from gdprkit.legaltime import request_deadline
+
+TZ = "Europe/Stockholm"
+RECEIVED = dt.datetime(2026, 1, 30, 23, 30, tzinfo=dt.UTC)  # 31 January in Stockholm
+
+
+def test_the_dates_are_those_of_the_rule_and_stay_so() -> None:
+    deadline = request_deadline(RECEIVED, time_zone=TZ)
+    for _ in range(2):  # the second reading is the cached value
+        assert deadline.receipt_day == dt.date(2026, 1, 31)
+        assert deadline.due_strict == dt.date(2026, 2, 28)
+        assert deadline.due == dt.date(2026, 2, 28)
+        assert deadline.due_end == dt.datetime(2026, 2, 28, 23, 0, tzinfo=dt.UTC)
+    assert deadline.is_overdue(dt.datetime(2026, 2, 28, 22, 59, tzinfo=dt.UTC)) is False
+    assert deadline.is_overdue(dt.datetime(2026, 2, 28, 23, 0, tzinfo=dt.UTC)) is True
+
+
+def test_an_extended_deadline_has_its_own_dates() -> None:
+    deadline = request_deadline(RECEIVED, time_zone=TZ)
+    assert deadline.due == dt.date(2026, 2, 28)  # read (and kept) before extending
+    extended = deadline.extend("complex", at=RECEIVED, notified_at=RECEIVED)
+    assert extended.due == dt.date(2026, 4, 28)  # min(31 Jan + 3 months, 28 Feb + 2 months)
+    assert extended.due_end == dt.datetime(2026, 4, 28, 22, 0, tzinfo=dt.UTC)
+    assert deadline.due == dt.date(2026, 2, 28)
+    assert extended.due_strict == deadline.due_strict
+
+
+def test_an_evolved_deadline_has_its_own_dates_and_equality_ignores_the_cache() -> None:
+    deadline = request_deadline(RECEIVED, time_zone=TZ)
+    fresh = request_deadline(RECEIVED, time_zone=TZ)
+    assert deadline.due_strict == dt.date(2026, 2, 28)
+    assert deadline == fresh
+    assert hash(deadline) == hash(fresh)
+    later = attrs.evolve(deadline, received_at=RECEIVED + dt.timedelta(days=2))
+    assert later.receipt_day == dt.date(2026, 2, 2)
+    assert later.due_strict == dt.date(2026, 3, 2)
+    assert later != deadline
