@@ -68,8 +68,17 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 _PAGE = 1000
 
 
+_FIRST_4_DIGIT_YEAR = 1000
+_encode_str = json.encoder.encode_basestring
+"""How the encoder writes a string when it does not escape to ASCII (as canonical JSON)."""
+
+
 def _iso(value: dt.datetime) -> str:
-    return to_utc(value, what="audit entry time").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """ISO 8601 UTC with microseconds and ``Z``: ``strftime("%Y-%m-%dT%H:%M:%S.%fZ")``."""
+    utc = to_utc(value, what="audit entry time")
+    if utc.year >= _FIRST_4_DIGIT_YEAR:  # the same text, without strftime's cost
+        return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _body(
@@ -82,17 +91,49 @@ def _body(
     details: Mapping[str, Any],
     covers: Iterable[str],
     prev: str,
+    encoded_details: bytes | None = None,
 ) -> bytes:
+    """The entry's canonical JSON (see the module docstring), which is hashed and MACed.
+
+    Where every value has the plain type its field calls for, the bytes are spelled out
+    around the details' own canonical JSON (*encoded_details* when the caller has it,
+    exactly ``canonical_json(dict(details))``): byte for byte what
+    :func:`canonical_json` gives for the whole object (sorted keys, ``,`` and ``:``,
+    the same string escaping), without encoding the details twice. Anything else goes
+    through the encoder.
+    """
+    when = _iso(at)
+    id_list = list(ids)
+    cover_list = list(covers)
+    if (
+        type(seq) is int
+        and type(actor) is str
+        and type(action) is str
+        and type(prev) is str
+        and all(type(i) is str for i in id_list)
+        and all(type(c) is str for c in cover_list)
+    ):
+        inner = canonical_json(dict(details)) if encoded_details is None else encoded_details
+        head = (
+            f'{{"action":{_encode_str(action)},"actor":{_encode_str(actor)},'
+            f'"at":{_encode_str(when)},"covers":[{",".join(map(_encode_str, cover_list))}],'
+            '"details":'
+        )
+        tail = (
+            f',"ids":[{",".join(map(_encode_str, id_list))}],"prev":{_encode_str(prev)},'
+            f'"seq":{seq},"v":1}}'
+        )
+        return b"".join((head.encode("utf-8"), inner, tail.encode("utf-8")))
     return canonical_json(
         {
             "v": 1,
             "seq": seq,
-            "at": _iso(at),
+            "at": when,
             "actor": actor,
             "action": action,
-            "ids": list(ids),
+            "ids": id_list,
             "details": dict(details),
-            "covers": list(covers),
+            "covers": cover_list,
             "prev": prev,
         },
     )
@@ -110,13 +151,19 @@ def _seal_body(seq: int, entry_hash: str) -> bytes:
     return canonical_json({"seal": 1, "seq": seq, "hash": entry_hash})
 
 
-def _clean_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Return *details* normalised like :func:`~gdprkit.storage.types.jsonable`.
+_EMPTY_DETAILS = b"{}"
 
-    Encoded once: the same bytes give the size check and the normalised copy.
+
+def _clean_details(details: Mapping[str, Any] | None) -> tuple[dict[str, Any], bytes | None]:
+    """Return *details* normalised like :func:`~gdprkit.storage.types.jsonable`, and its JSON.
+
+    Encoded once: the same bytes give the size check, the normalised copy and, returned
+    as the second item, the canonical JSON of that copy, when they are the same bytes
+    (every key a ``str``: decoding and encoding again changes nothing); ``None`` when a
+    key of another type was turned into text, so the copy must be encoded anew.
     """
     if details is None:
-        return {}
+        return {}, _EMPTY_DETAILS
     if not isinstance(details, Mapping):
         raise TypeError(f"expected a JSON-able mapping, got {type(details).__name__}")
     try:
@@ -126,7 +173,23 @@ def _clean_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
     if len(encoded) > _MAX_DETAILS_BYTES:
         raise ValueError("audit details are limited to 16 KiB; store ids and hashes only")
     result: dict[str, Any] = json.loads(encoded)
-    return result
+    return result, encoded if _text_keys(details) else None
+
+
+def _text_keys(value: object) -> bool:
+    """Whether every mapping key in *value*, at any depth, is exactly a ``str``."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            for key, inner in item.items():
+                if type(key) is not str:
+                    return False
+                if isinstance(inner, (Mapping, list, tuple)):
+                    stack.append(inner)
+        elif isinstance(item, (list, tuple)):
+            stack.extend(inner for inner in item if isinstance(inner, (Mapping, list, tuple)))
+    return True
 
 
 def _check_link(prev: AuditEntry, entry: AuditEntry) -> None:
@@ -215,7 +278,7 @@ class AuditLog:
             NaiveDatetimeError: *at* is naive.
         """
         when = to_utc(at if at is not None else self._clock.now(), what="AuditLog.append(at)")
-        clean = _clean_details(details)
+        clean, encoded = _clean_details(details)
         id_list = [str(i) for i in ids]
         cover_list = [str(c) for c in covers]
         with self._store.transaction():
@@ -231,6 +294,7 @@ class AuditLog:
                 details=clean,
                 covers=cover_list,
                 prev=prev,
+                encoded_details=encoded,
             )
             entry_hash = hashlib.sha256(body).hexdigest()
             entry = AuditEntry(
