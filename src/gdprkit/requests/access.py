@@ -55,6 +55,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import pickle
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from gdprkit.policy.model import DataCategory, Policy
+    from gdprkit.policy.retention import RetentionRule
     from gdprkit.requests.held import HeldLink, HeldRecord, Holding
 
 __all__ = [
@@ -129,7 +131,13 @@ def _canonical(value: object) -> bytes:
 
 
 _ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    sort_keys=True,
+    separators=(",", ":"),
+    ensure_ascii=False,
+    allow_nan=False,
+    # Only ever given the trees this module builds (dicts, lists, text, numbers), which
+    # cannot contain themselves; the check only costs time. The bytes are the same.
+    check_circular=False,
 )
 
 
@@ -224,20 +232,62 @@ def keep_through(eligible_from: dt.datetime, time_zone: str) -> dt.date:
     return local_date(eligible_from - _MICRO, time_zone)
 
 
+@attrs.frozen
+class _RuleWords:
+    """What a purpose's retention items say that depends on the policy alone."""
+
+    rule: RetentionRule | None
+    words: Text | None
+    action: Text
+    law: Text | None
+
+
 class _Lookup:
-    """The policy's objects by id, indexed once per answer (the policy re-indexes per call)."""
+    """The policy's objects by id, and the texts derived from them, computed once per policy.
+
+    Everything here depends on the (immutable) policy only, never on a subject; callers
+    get fresh dictionaries, so a package changed by its caller changes nothing here.
+    """
 
     def __init__(self, policy: Policy) -> None:
         self.purposes = {p.id: p for p in policy.purposes}
         self.categories = {c.id: c for c in policy.categories}
         self.recipients = {r.id: r for r in policy.recipients}
         self.systems = {s.id: s for s in policy.systems}
+        self._labels: dict[str, Text] = {}
+        self._rules: dict[str, _RuleWords] = {}
 
     def category(self, category_id: str) -> DataCategory:
         try:
             return self.categories[category_id]
         except KeyError:
             raise NotFoundError("no such data category is declared") from None
+
+    def label(self, category_id: str) -> dict[str, str] | None:
+        """The category's label as JSON (its id in both languages when undeclared)."""
+        text = self._labels.get(category_id)
+        if text is None:
+            found = self.categories.get(category_id)
+            text = found.label if found is not None else Text(en=category_id, sv=category_id)
+            self._labels[category_id] = text
+        return _t(text)
+
+    def rule_words(self, purpose_id: str) -> _RuleWords:
+        """The retention rule of a purpose, in words, with its disposal action and law."""
+        found = self._rules.get(purpose_id)
+        if found is None:
+            purpose = self.purposes.get(purpose_id)
+            rule = purpose.retention if purpose else None
+            found = _RuleWords(
+                rule=rule,
+                words=describe_rule(rule)
+                if rule
+                else (purpose.retention_criteria if purpose else None),
+                action=_DISPOSAL[rule.action if rule else DisposalAction.DELETE],
+                law=law_name(rule.law_reference) if rule and rule.law_reference else None,
+            )
+            self._rules[purpose_id] = found
+        return found
 
 
 class _Builder:
@@ -295,10 +345,7 @@ class _Builder:
         return _provided("personal_data", records)
 
     def label(self, category_id: str) -> dict[str, str] | None:
-        try:
-            return _t(self.ids.category(category_id).label)
-        except NotFoundError:
-            return _both(category_id, category_id)
+        return self.ids.label(category_id)
 
     def purpose_items(self) -> dict[str, Any]:
         if not self.purposes:
@@ -394,9 +441,8 @@ class _Builder:
         return _provided("retention", items)
 
     def retention_item(self, record: HeldRecord, link: HeldLink) -> dict[str, Any]:
-        purpose = self.ids.purposes.get(link.purpose_id)
-        rule = purpose.retention if purpose else None
-        words = describe_rule(rule) if rule else (purpose.retention_criteria if purpose else None)
+        said = self.ids.rule_words(link.purpose_id)
+        words = said.words
         item: dict[str, Any] = {
             "record_id": record.id,
             "purpose": link.purpose_id,
@@ -430,8 +476,8 @@ class _Builder:
             )
             return item
         item["status"] = "scheduled"
-        action = _DISPOSAL[rule.action if rule else DisposalAction.DELETE]
-        law = law_name(rule.law_reference) if rule and rule.law_reference else None
+        action = said.action
+        law = said.law
         item["explanation"] = _both(
             f"Kept through {format_date(last)}{f' ({law.en})' if law else ''}; "
             f"{action.en} {format_instant(eligible, self.tz)}.",
@@ -592,22 +638,65 @@ _KEYS = {
 }
 
 
+def _runs() -> tuple[str | tuple[str, ...], ...]:
+    """The package's keys in canonical (sorted) order, the built ones grouped in runs.
+
+    A static item is spliced in from its cached encoding; each run of consecutive
+    built items is encoded as one object whose braces are dropped, which gives the
+    same bytes as encoding its members one by one (sorted keys, ``,`` and ``:``).
+    """
+    runs: list[str | tuple[str, ...]] = []
+    for key in sorted(_KEYS):
+        if key in _STATIC:
+            runs.append(key)
+        elif runs and isinstance(runs[-1], tuple):
+            runs[-1] = (*runs[-1], key)
+        else:
+            runs.append((key,))
+    return tuple(runs)
+
+
+_RUNS = _runs()
+
+
+@attrs.frozen
+class _Static:
+    """The static items for one set of purposes: each one's canonical JSON, and a copier.
+
+    ``copies`` is the items pickled together: unpickling them is the cheapest way to give
+    every package its own deep copy (several times faster than decoding the JSON). The
+    bytes are made here from plain dicts, lists and text and never leave the process.
+    """
+
+    encoded: dict[str, bytes]
+    copies: bytes
+
+    def fresh(self) -> dict[str, Any]:
+        """A new deep copy of the items, as built."""
+        items: dict[str, Any] = pickle.loads(self.copies)  # noqa: S301 - our own bytes
+        return items
+
+
 class _PolicyCache:
     """One policy's lookup tables and static items, encoded once per set of purposes."""
 
     def __init__(self, policy: Policy) -> None:
         self.policy = weakref.ref(policy)
         self.ids = _Lookup(policy)
-        self.static: dict[tuple[str, ...], dict[str, bytes]] = {}
+        self.static: dict[tuple[str, ...], _Static] = {}
 
-    def items(self, builder: _Builder) -> dict[str, bytes]:
-        """The canonical JSON of each static item for the builder's purposes."""
+    def items(self, builder: _Builder) -> _Static:
+        """The static items for the builder's purposes, encoded."""
         key = tuple(p.id for p in builder.purposes)
         found = self.static.get(key)
         if found is None:
             if len(self.static) >= _MAX_PURPOSE_SETS:
                 self.static.clear()
-            found = {name: _canonical(item) for name, item in _static_items(builder).items()}
+            items = _static_items(builder)
+            found = _Static(
+                encoded={name: _canonical(item) for name, item in items.items()},
+                copies=pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL),
+            )
             self.static[key] = found
         return found
 
@@ -695,7 +784,13 @@ def encoded_package(
         policy, holding, request_id=request_id, received_at=received_at, due=due
     )
     data = package.data
-    parts = [_KEYS[key] + (static.get(key) or _canonical(data[key])) for key in sorted(data)]
+    encoded = static.encoded
+    parts = [
+        _KEYS[run] + encoded[run]
+        if isinstance(run, str)
+        else _canonical({key: data[key] for key in run})[1:-1]
+        for run in _RUNS
+    ]
     return package, b"{" + b",".join(parts) + b"}"
 
 
@@ -706,8 +801,8 @@ def _build(
     request_id: str,
     received_at: dt.datetime,
     due: dt.date,
-) -> tuple[AccessPackage, dict[str, bytes]]:
-    """The package and the canonical JSON of its static items, as cached."""
+) -> tuple[AccessPackage, _Static]:
+    """The package and its static items, as cached."""
     if not isinstance(request_id, str) or not request_id:
         raise InvalidInputError("request_id must be a request id")
     cache = _cache(policy)
@@ -736,8 +831,7 @@ def _build(
         "transfer_safeguards": None,
         "consent": b.consent(),
     }
-    for name, encoded in static.items():
-        data[name] = json.loads(encoded)  # a fresh copy: callers may change their package
+    data.update(static.fresh())  # a fresh copy: callers may change their package
     return AccessPackage(data=data, time_zone=policy.organisation.time_zone), static
 
 
