@@ -46,7 +46,14 @@ from gdprkit.policy.vocab import LegalBasis
 from gdprkit.requests._reading import Redactor, encode_field, read_holding
 from gdprkit.requests.access import AccessPackage, encoded_package
 from gdprkit.requests.erasure import ErasureAnswer, decide_erasure, erasure_answer
-from gdprkit.requests.lifecycle import OPEN_STATES, RequestCase, Step, _choice, next_state
+from gdprkit.requests.lifecycle import (
+    OPEN_STATES,
+    RequestCase,
+    Step,
+    StoredRequest,
+    _choice,
+    next_state,
+)
 from gdprkit.requests.notices import NoticeTarget, notice_targets
 from gdprkit.requests.outcomes import (
     Extension,
@@ -183,17 +190,46 @@ class _Intake:
             kind=self.kind.value,
             received_at=self.received_at,
             state=RequestState.RECEIVED.value,
-            details={
-                "version": 1,
-                "channel": self.channel,
-                "reply_channel": self.reply_channel,
-                "fee": 0,
-                "pause_for_identity": self.pause,
-                "history": [
-                    {"state": RequestState.RECEIVED.value, "at": self.received_at.isoformat()}
-                ],
-            },
+            details=self.details(),
         )
+
+    def received(self, subject_id: str) -> _Received:
+        """:meth:`request` not yet stored: what :class:`RequestCase` reads, unconverted.
+
+        For a request answered in the same call, stored once, completed: the stored
+        :class:`SubjectRequest` is built (and its details normalised) once, at the end.
+        """
+        return _Received(
+            id=self.id,
+            subject_id=subject_id,
+            kind=self.kind.value,
+            received_at=self.received_at,
+            state=RequestState.RECEIVED.value,
+            details=self.details(),
+        )
+
+    def details(self) -> dict[str, Any]:
+        """The details of the request on receipt: channels, fee, pause and first move."""
+        return {
+            "version": 1,
+            "channel": self.channel,
+            "reply_channel": self.reply_channel,
+            "fee": 0,
+            "pause_for_identity": self.pause,
+            "history": [{"state": RequestState.RECEIVED.value, "at": self.received_at.isoformat()}],
+        }
+
+
+@attrs.frozen(kw_only=True)
+class _Received:
+    """A request as received, before it is stored (a :class:`StoredRequest` for reading)."""
+
+    id: str
+    subject_id: str
+    kind: str
+    received_at: dt.datetime
+    state: str
+    details: dict[str, Any]
 
 
 class RightsDesk:
@@ -239,7 +275,7 @@ class RightsDesk:
 
     # --- reading requests ----------------------------------------------------------------
 
-    def _case(self, request: SubjectRequest) -> RequestCase:
+    def _case(self, request: StoredRequest) -> RequestCase:
         return RequestCase.of(
             request, time_zone=self._policy.organisation.time_zone, calendar=self._calendar
         )
@@ -704,13 +740,21 @@ class RightsDesk:
         require_id(actor, "actor")
         with self._store.transaction():
             sid = self._requester(sid, email)
-            received = intake.request(sid)
-            case = self._case(received)
+            case = self._case(intake.received(sid))
             state = next_state(case.state, Step.COMPLETE)
             package, outcome, disclosed = self._package(case, intake.now)
             details, late = _completion(case, at=intake.now, outcome=outcome, notices=())
             _enter(details, case.state, state, intake.now)
-            self._store.add_request(attrs.evolve(received, state=state.value, details=details))
+            self._store.add_request(
+                SubjectRequest(
+                    id=case.id,
+                    subject_id=sid,
+                    kind=case.kind.value,
+                    received_at=intake.received_at,
+                    state=state.value,
+                    details=details,
+                )
+            )
             self._service.audit.append(
                 actor=actor,
                 action="request.access.completed",
