@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from types import MappingProxyType
 from typing import Any
 
 from hypothesis import given, settings
@@ -141,3 +142,13 @@ def test_an_appended_entry_hashes_the_documented_bytes() -> None:
     )
     assert entry.hash == hashlib.sha256(want).hexdigest()
     assert log.verify() == (1, entry.hash)
+
+
+def test_a_mapping_that_is_not_a_dict_has_its_keys_checked_too() -> None:
+    numbered: dict[Any, Any] = {2: "b", 10: "a"}  # keys of another type than the signature's
+    clean, encoded = _clean_details(MappingProxyType(numbered))
+    assert encoded is None
+    assert clean == {"10": "a", "2": "b"}
+    clean, encoded = _clean_details(MappingProxyType({"k": [{"x": (1, 2)}]}))
+    assert encoded == b'{"k":[{"x":[1,2]}]}'
+    assert clean == {"k": [{"x": [1, 2]}]}

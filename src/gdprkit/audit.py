@@ -166,29 +166,33 @@ def _clean_details(details: Mapping[str, Any] | None) -> tuple[dict[str, Any], b
         return {}, _EMPTY_DETAILS
     if not isinstance(details, Mapping):
         raise TypeError(f"expected a JSON-able mapping, got {type(details).__name__}")
+    plain = dict(details)
     try:
-        encoded = canonical_json(dict(details))
+        encoded = canonical_json(plain)
     except (TypeError, ValueError) as exc:
         raise TypeError("expected a JSON-able mapping (str keys, finite numbers)") from exc
     if len(encoded) > _MAX_DETAILS_BYTES:
         raise ValueError("audit details are limited to 16 KiB; store ids and hashes only")
     result: dict[str, Any] = json.loads(encoded)
-    return result, encoded if _text_keys(details) else None
+    return result, encoded if _text_keys(plain) else None
 
 
-def _text_keys(value: object) -> bool:
-    """Whether every mapping key in *value*, at any depth, is exactly a ``str``."""
-    stack = [value]
+def _text_keys(value: dict[Any, Any]) -> bool:
+    """Whether every key of *value* and of the dicts in it, at any depth, is exactly a ``str``.
+
+    Only dicts, lists and tuples can hold others in a value the encoder accepted.
+    """
+    stack: list[object] = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, Mapping):
+        if isinstance(item, dict):
             for key, inner in item.items():
                 if type(key) is not str:
                     return False
-                if isinstance(inner, (Mapping, list, tuple)):
+                if isinstance(inner, (dict, list, tuple)):
                     stack.append(inner)
         elif isinstance(item, (list, tuple)):
-            stack.extend(inner for inner in item if isinstance(inner, (Mapping, list, tuple)))
+            stack.extend([inner for inner in item if isinstance(inner, (dict, list, tuple))])
     return True
 
 
