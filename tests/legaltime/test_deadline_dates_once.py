@@ -1,12 +1,20 @@
-"""A request deadline computes its dates once, and a changed deadline never shows old ones."""
+"""A request deadline computes its dates once, and a changed deadline never shows old ones.
+
+Its calendar months are added as ``relativedelta(months=n)`` adds them, without its cost.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import attrs
+import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gdprkit.legaltime import request_deadline
+from gdprkit.legaltime.deadlines import _plus_months
 
 TZ = "Europe/Stockholm"
 RECEIVED = dt.datetime(2026, 1, 30, 23, 30, tzinfo=dt.UTC)  # 31 January in Stockholm
@@ -43,3 +51,27 @@ def test_an_evolved_deadline_has_its_own_dates_and_equality_ignores_the_cache() 
     assert later.receipt_day == dt.date(2026, 2, 2)
     assert later.due_strict == dt.date(2026, 3, 2)
     assert later != deadline
+
+
+@settings(max_examples=500)
+@given(
+    day=st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9997, 12, 31)),
+    months=st.integers(min_value=0, max_value=24),
+)
+def test_months_are_added_as_relativedelta_adds_them(day: dt.date, months: int) -> None:
+    want: dt.date = day + relativedelta(months=months)
+    assert _plus_months(day, months) == want
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "want"),
+    [
+        (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
+        (dt.date(2028, 1, 31), 1, dt.date(2028, 2, 29)),
+        (dt.date(2026, 12, 15), 1, dt.date(2027, 1, 15)),
+        (dt.date(2026, 11, 30), 3, dt.date(2027, 2, 28)),
+        (dt.date(2026, 3, 2), 0, dt.date(2026, 3, 2)),
+    ],
+)
+def test_months_known_answers(day: dt.date, months: int, want: dt.date) -> None:
+    assert _plus_months(day, months) == want

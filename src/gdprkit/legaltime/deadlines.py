@@ -18,12 +18,12 @@ Council Regulation (EEC, Euratom) No 1182/71 Art. 3 (LEGAL.md DSR-01 to DSR-03, 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from gdprkit.clock import to_utc
 from gdprkit.errors import DeadlineError
@@ -35,6 +35,19 @@ if TYPE_CHECKING:
     from gdprkit.policy._fields import Text
 
 __all__ = ["DeadlineExtension", "RequestDeadline", "request_deadline"]
+
+
+def _plus_months(day: dt.date, months: int) -> dt.date:
+    """Return *day* plus whole calendar *months* (1182/71 Art. 3(2)(c)).
+
+    The same date in the target month, or that month's last day where the date does not
+    exist (31 January + 1 month is 28 or 29 February): ``day + relativedelta(months=n)``
+    without its cost, for n >= 0.
+    """
+    index = day.month - 1 + months
+    year = day.year + index // 12
+    month = index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _to_utc_received(value: dt.datetime) -> dt.datetime:
@@ -88,8 +101,7 @@ class RequestDeadline:
     @cached_property
     def due_strict(self) -> dt.date:
         """The last day of the one-month period, not moved past holidays; alert on this."""
-        result: dt.date = self.receipt_day + relativedelta(months=1)
-        return result
+        return _plus_months(self.receipt_day, 1)
 
     @property
     def due_rolled(self) -> dt.date:
@@ -104,14 +116,12 @@ class RequestDeadline:
     @property
     def extension_by_receipt(self) -> dt.date:
         """One candidate end of an extended period: receipt day + 3 months."""
-        result: dt.date = self.receipt_day + relativedelta(months=3)
-        return result
+        return _plus_months(self.receipt_day, 3)
 
     @property
     def extension_by_first_due(self) -> dt.date:
         """The other candidate: ``due_strict`` + 2 months (chained; differs at month ends)."""
-        result: dt.date = self.due_strict + relativedelta(months=2)
-        return result
+        return _plus_months(self.due_strict, 2)
 
     @property
     def due_extended_strict(self) -> dt.date:
