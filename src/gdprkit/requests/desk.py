@@ -42,6 +42,7 @@ from gdprkit.errors import (
     NotDeclaredError,
     NotFoundError,
 )
+from gdprkit.legaltime.deadlines import request_deadline
 from gdprkit.policy.vocab import LegalBasis
 from gdprkit.requests._reading import Redactor, encode_field, read_holding
 from gdprkit.requests.access import AccessPackage, encoded_package
@@ -51,6 +52,7 @@ from gdprkit.requests.lifecycle import (
     RequestCase,
     Step,
     StoredRequest,
+    Transition,
     _choice,
     next_state,
 )
@@ -193,18 +195,25 @@ class _Intake:
             details=self.details(),
         )
 
-    def received(self, subject_id: str) -> _Received:
-        """:meth:`request` not yet stored: what :class:`RequestCase` reads, unconverted.
+    def case(
+        self, subject_id: str, *, time_zone: str, calendar: HolidayCalendar | None
+    ) -> RequestCase:
+        """:meth:`request` read as a case, without storing it or reading back what it says.
 
-        For a request answered in the same call, stored once, completed: the stored
-        :class:`SubjectRequest` is built (and its details normalised) once, at the end.
+        For a request answered in the same call (stored once, completed): equal to
+        ``RequestCase.of(self.request(subject_id), ...)``, which would build the stored
+        request (normalising its details) and parse its history and deadline back. A
+        request just received has no identity step, extension or pause.
         """
-        return _Received(
+        return RequestCase(
             id=self.id,
             subject_id=subject_id,
-            kind=self.kind.value,
+            kind=self.kind,
+            state=RequestState.RECEIVED,
             received_at=self.received_at,
-            state=RequestState.RECEIVED.value,
+            deadline=request_deadline(self.received_at, time_zone=time_zone, calendar=calendar),
+            paused=dt.timedelta(0),
+            history=(Transition(state=RequestState.RECEIVED, at=self.received_at),),
             details=self.details(),
         )
 
@@ -218,18 +227,6 @@ class _Intake:
             "pause_for_identity": self.pause,
             "history": [{"state": RequestState.RECEIVED.value, "at": self.received_at.isoformat()}],
         }
-
-
-@attrs.frozen(kw_only=True)
-class _Received:
-    """A request as received, before it is stored (a :class:`StoredRequest` for reading)."""
-
-    id: str
-    subject_id: str
-    kind: str
-    received_at: dt.datetime
-    state: str
-    details: dict[str, Any]
 
 
 class RightsDesk:
@@ -740,7 +737,9 @@ class RightsDesk:
         require_id(actor, "actor")
         with self._store.transaction():
             sid = self._requester(sid, email)
-            case = self._case(intake.received(sid))
+            case = intake.case(
+                sid, time_zone=self._policy.organisation.time_zone, calendar=self._calendar
+            )
             state = next_state(case.state, Step.COMPLETE)
             package, outcome, disclosed = self._package(case, intake.now)
             details, late = _completion(case, at=intake.now, outcome=outcome, notices=())
