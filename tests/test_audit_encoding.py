@@ -149,6 +149,21 @@ def test_a_mapping_that_is_not_a_dict_has_its_keys_checked_too() -> None:
     clean, encoded = _clean_details(MappingProxyType(numbered))
     assert encoded is None
     assert clean == {"10": "a", "2": "b"}
-    clean, encoded = _clean_details(MappingProxyType({"k": [{"x": (1, 2)}]}))
+    details, encoded = _clean_details(MappingProxyType({"k": [{"x": (1, 2)}]}))
     assert encoded == b'{"k":[{"x":[1,2]}]}'
-    assert clean == {"k": [{"x": [1, 2]}]}
+    assert canonical_json(details) == encoded
+
+
+def test_the_stored_entry_holds_a_normalised_copy_of_the_details() -> None:
+    at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    store = MemoryStore()
+    log = AuditLog(store, KEY, clock=FixedClock(at))
+    inner: dict[str, tuple[int, ...]] = {"x": (1, 2)}
+    details: dict[str, Any] = {"k": [inner], "n": {2: "b", 10: "a"}}
+    entry = log.append(actor="a", action="b", details={"k": [inner]})
+    other = log.append(actor="a", action="b", details=details)
+    inner["x"] = (3,)  # the caller changes their dict afterwards: nothing stored changes
+    assert entry.details == {"k": [{"x": [1, 2]}]}
+    assert other.details == {"k": [{"x": [1, 2]}], "n": {"10": "a", "2": "b"}}
+    assert [e.details for e in store.audit_entries()] == [entry.details, other.details]
+    assert log.verify() == (2, other.hash)

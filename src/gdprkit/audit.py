@@ -155,12 +155,15 @@ _EMPTY_DETAILS = b"{}"
 
 
 def _clean_details(details: Mapping[str, Any] | None) -> tuple[dict[str, Any], bytes | None]:
-    """Return *details* normalised like :func:`~gdprkit.storage.types.jsonable`, and its JSON.
+    """Check *details* and encode it once; return the details to store and their JSON.
 
-    Encoded once: the same bytes give the size check, the normalised copy and, returned
-    as the second item, the canonical JSON of that copy, when they are the same bytes
-    (every key a ``str``: decoding and encoding again changes nothing); ``None`` when a
-    key of another type was turned into text, so the copy must be encoded anew.
+    The same bytes give the size check and, returned as the second item, the canonical
+    JSON the entry's body embeds, when they are the bytes of the normalised copy
+    (:func:`~gdprkit.storage.types.jsonable`, which :class:`AuditEntry` makes) too:
+    when every key is a ``str``, decoding and encoding again changes nothing, and the
+    details are returned as given (a shallow copy), left to the entry to normalise.
+    Otherwise (a key of another type, turned into text) the normalised copy is returned
+    with ``None``, and the body encodes it anew.
     """
     if details is None:
         return {}, _EMPTY_DETAILS
@@ -173,8 +176,10 @@ def _clean_details(details: Mapping[str, Any] | None) -> tuple[dict[str, Any], b
         raise TypeError("expected a JSON-able mapping (str keys, finite numbers)") from exc
     if len(encoded) > _MAX_DETAILS_BYTES:
         raise ValueError("audit details are limited to 16 KiB; store ids and hashes only")
+    if _text_keys(plain):
+        return plain, encoded
     result: dict[str, Any] = json.loads(encoded)
-    return result, encoded if _text_keys(plain) else None
+    return result, None
 
 
 def _text_keys(value: dict[Any, Any]) -> bool:
