@@ -242,11 +242,15 @@ class _RuleWords:
     law: Text | None
 
 
+_UNDECLARED = _RuleWords(rule=None, words=None, action=_DISPOSAL[DisposalAction.DELETE], law=None)
+
+
 class _Lookup:
     """The policy's objects by id, and the texts derived from them, computed once per policy.
 
-    Everything here depends on the (immutable) policy only, never on a subject; callers
-    get fresh dictionaries, so a package changed by its caller changes nothing here.
+    Everything kept here depends on the (immutable) policy only, never on a subject, and
+    only declared purposes are kept (so it never grows past the policy); callers get
+    fresh dictionaries, so a package changed by its caller changes nothing here.
     """
 
     def __init__(self, policy: Policy) -> None:
@@ -254,7 +258,6 @@ class _Lookup:
         self.categories = {c.id: c for c in policy.categories}
         self.recipients = {r.id: r for r in policy.recipients}
         self.systems = {s.id: s for s in policy.systems}
-        self._labels: dict[str, Text] = {}
         self._rules: dict[str, _RuleWords] = {}
 
     def category(self, category_id: str) -> DataCategory:
@@ -265,24 +268,22 @@ class _Lookup:
 
     def label(self, category_id: str) -> dict[str, str] | None:
         """The category's label as JSON (its id in both languages when undeclared)."""
-        text = self._labels.get(category_id)
-        if text is None:
-            found = self.categories.get(category_id)
-            text = found.label if found is not None else Text(en=category_id, sv=category_id)
-            self._labels[category_id] = text
-        return _t(text)
+        found = self.categories.get(category_id)
+        if found is None:
+            return _both(category_id, category_id)
+        return _t(found.label)
 
     def rule_words(self, purpose_id: str) -> _RuleWords:
         """The retention rule of a purpose, in words, with its disposal action and law."""
         found = self._rules.get(purpose_id)
         if found is None:
             purpose = self.purposes.get(purpose_id)
-            rule = purpose.retention if purpose else None
+            if purpose is None:  # no longer declared: nothing to word, nothing to keep
+                return _UNDECLARED
+            rule = purpose.retention
             found = _RuleWords(
                 rule=rule,
-                words=describe_rule(rule)
-                if rule
-                else (purpose.retention_criteria if purpose else None),
+                words=describe_rule(rule) if rule else purpose.retention_criteria,
                 action=_DISPOSAL[rule.action if rule else DisposalAction.DELETE],
                 law=law_name(rule.law_reference) if rule and rule.law_reference else None,
             )
