@@ -14,6 +14,7 @@ import attrs
 
 from gdprkit.policy import Text
 from gdprkit.requests import access_package
+from gdprkit.requests.access import _cache
 from gdprkit.requests.held import HeldField, HeldLink, HeldRecord, Holding
 
 if TYPE_CHECKING:
@@ -90,3 +91,24 @@ def test_changing_a_package_changes_nothing_for_the_next(tfp_policy: Policy) -> 
     _retention(first)["rule"]["en"] = "changed"  # type: ignore[index]
     first["categories"]["items"][0]["label"]["sv"] = "ändrad"  # type: ignore[index]
     assert _package(tfp_policy) == want
+
+
+def test_a_purpose_no_longer_declared_is_worded_plainly_and_not_kept(tfp_policy: Policy) -> None:
+    record = HeldRecord(
+        id="r-2",
+        created_at=AT,
+        managed=True,
+        external_ref=None,
+        fields=(HeldField(category="name", value="Ada"),),
+        links=(HeldLink(purpose_id="gone", live=True, eligible_from=ELIGIBLE, restricted=False),),
+    )
+    holding = Holding(subject_id="s-1", at=AT, records=(record,))
+    package = access_package(
+        tfp_policy, holding, request_id="q", received_at=AT, due=dt.date(2026, 4, 2)
+    )
+    (item,) = package["retention"]["items"]
+    assert item["purpose"] == "gone"
+    assert item["rule"] is None
+    assert item["status"] == "scheduled"
+    assert item["explanation"]["en"].startswith("Kept through 31 December 2033; may be deleted")
+    assert "gone" not in _cache(tfp_policy).ids._rules
