@@ -75,7 +75,6 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from gdprkit.policy.model import DataCategory, Policy
-    from gdprkit.policy.retention import RetentionRule
     from gdprkit.requests.held import HeldLink, HeldRecord, Holding
 
 __all__ = [
@@ -236,13 +235,12 @@ def keep_through(eligible_from: dt.datetime, time_zone: str) -> dt.date:
 class _RuleWords:
     """What a purpose's retention items say that depends on the policy alone."""
 
-    rule: RetentionRule | None
     words: Text | None
     action: Text
     law: Text | None
 
 
-_UNDECLARED = _RuleWords(rule=None, words=None, action=_DISPOSAL[DisposalAction.DELETE], law=None)
+_UNDECLARED = _RuleWords(words=None, action=_DISPOSAL[DisposalAction.DELETE], law=None)
 
 
 class _Lookup:
@@ -282,7 +280,6 @@ class _Lookup:
                 return _UNDECLARED
             rule = purpose.retention
             found = _RuleWords(
-                rule=rule,
                 words=describe_rule(rule) if rule else purpose.retention_criteria,
                 action=_DISPOSAL[rule.action if rule else DisposalAction.DELETE],
                 law=law_name(rule.law_reference) if rule and rule.law_reference else None,
