@@ -8,13 +8,14 @@ own words, and that a caller changing their package changes nothing for the next
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from gdprkit.policy import Text
 from gdprkit.requests import access_package
-from gdprkit.requests.access import _cache
+from gdprkit.requests.access import _STATIC, _cache, encoded_package
 from gdprkit.requests.held import HeldField, HeldLink, HeldRecord, Holding
 
 if TYPE_CHECKING:
@@ -112,3 +113,27 @@ def test_a_purpose_no_longer_declared_is_worded_plainly_and_not_kept(tfp_policy:
     assert item["status"] == "scheduled"
     assert item["explanation"]["en"].startswith("Kept through 31 December 2033; may be deleted")
     assert "gone" not in _cache(tfp_policy).ids._rules
+
+
+def _shape(value: object) -> object:
+    """The value with every dict's key order made visible (dicts as lists of pairs)."""
+    if isinstance(value, dict):
+        return [(key, _shape(inner)) for key, inner in value.items()]
+    if isinstance(value, list):
+        return [_shape(inner) for inner in value]
+    return (type(value).__name__, value)
+
+
+def test_the_cached_items_read_as_their_decoded_json(tfp_policy: Policy) -> None:
+    """Each package's copy of a policy-only item is what decoding its JSON gives.
+
+    Same values, same types (lists, not tuples) and keys in sorted order, whether the
+    copy is the first made for the policy or a later one.
+    """
+    for _ in range(2):
+        package, _encoded = encoded_package(
+            tfp_policy, _holding(), request_id="q", received_at=AT, due=dt.date(2026, 4, 2)
+        )
+        for key in _STATIC:
+            decoded = json.loads(json.dumps(package[key], sort_keys=True))
+            assert _shape(package[key]) == _shape(decoded), key

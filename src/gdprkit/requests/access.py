@@ -661,9 +661,10 @@ _RUNS = _runs()
 class _Static:
     """The static items for one set of purposes: each one's canonical JSON, and a copier.
 
-    ``copies`` is the items pickled together: unpickling them is the cheapest way to give
-    every package its own deep copy (several times faster than decoding the JSON). The
-    bytes are made here from plain dicts, lists and text and never leave the process.
+    ``copies`` is the decoded JSON of the items, pickled together: unpickling it is the
+    cheapest way to give every package its own deep copy, equal in value, types and key
+    order to decoding the JSON (and several times faster). The bytes are made here from
+    plain dicts, lists and text and never leave the process.
     """
 
     encoded: dict[str, bytes]
@@ -690,10 +691,13 @@ class _PolicyCache:
         if found is None:
             if len(self.static) >= _MAX_PURPOSE_SETS:
                 self.static.clear()
-            items = _static_items(builder)
+            encoded = {name: _canonical(item) for name, item in _static_items(builder).items()}
+            # Pickled from the decoded JSON, so every copy is what decoding it gives (keys
+            # in sorted order, lists for sequences), as when each package decoded it.
+            decoded = {name: json.loads(item) for name, item in encoded.items()}
             found = _Static(
-                encoded={name: _canonical(item) for name, item in items.items()},
-                copies=pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL),
+                encoded=encoded,
+                copies=pickle.dumps(decoded, protocol=pickle.HIGHEST_PROTOCOL),
             )
             self.static[key] = found
         return found
