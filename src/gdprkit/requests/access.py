@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from gdprkit._canonical import canonical_encoder
 from gdprkit.documents import _words as w
 from gdprkit.documents._common import outside_eea
 from gdprkit.errors import InvalidInputError, NotFoundError
@@ -129,15 +130,9 @@ def _canonical(value: object) -> bytes:
     return _ENCODER.encode(value).encode("utf-8")
 
 
-_ENCODER = json.JSONEncoder(
-    sort_keys=True,
-    separators=(",", ":"),
-    ensure_ascii=False,
-    allow_nan=False,
-    # Only ever given the trees this module builds (dicts, lists, text, numbers), which
-    # cannot contain themselves; the check only costs time. The bytes are the same.
-    check_circular=False,
-)
+# Only ever given the trees this module builds (dicts, lists, text, numbers), which
+# cannot contain themselves; the circularity check would only cost time.
+_ENCODER = canonical_encoder(check_circular=False)
 
 
 def _t(text: Text | None) -> dict[str, str] | None:

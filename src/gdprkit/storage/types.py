@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from gdprkit._canonical import canonical_encoder
 from gdprkit.clock import to_utc
 
 if TYPE_CHECKING:
@@ -71,14 +72,7 @@ def canonical_json(value: object) -> bytes:
     return _CANONICAL.encode(value).encode("utf-8")
 
 
-# What json.dumps builds on every call given these arguments, built once: the audit
-# chain and the disposal digests encode thousands of small values per second.
-_CANONICAL = json.JSONEncoder(
-    sort_keys=True,
-    separators=(",", ":"),
-    ensure_ascii=False,
-    allow_nan=False,
-)
+_CANONICAL = canonical_encoder()
 
 
 def jsonable(value: Mapping[str, Any]) -> dict[str, Any]:
