@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import os
 import socket
 import statistics
@@ -67,7 +66,6 @@ if TYPE_CHECKING:
     from gdprkit.clock import Clock
     from gdprkit.crypto import Keyring
     from gdprkit.policy.model import Policy, Purpose
-    from gdprkit.policy.retention import RetentionRule
     from gdprkit.retention.tasks import DisposalHandler
     from gdprkit.storage.protocol import Store
 
@@ -357,12 +355,6 @@ def _review_id(link: PurposeLink) -> str:
     return f"review:{link.record_id}:{link.purpose_id}:{stamp}"
 
 
-@functools.lru_cache(maxsize=256)
-def _rule_in_words(rule: RetentionRule) -> str:
-    """The English wording of a rule, worded once per rule rather than once per link."""
-    return describe_rule(rule).en
-
-
 def _default_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -491,7 +483,7 @@ class RetentionEngine:
                 return f"{words} ({_ARTICLES[event]})", event
         if purpose is None or purpose.retention is None:
             return reason, None
-        return _rule_in_words(purpose.retention), purpose.retention.event_name
+        return describe_rule(purpose.retention).en, purpose.retention.event_name
 
     # --- plan --------------------------------------------------------------------------
 
