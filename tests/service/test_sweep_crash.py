@@ -7,6 +7,7 @@ import datetime as dt
 import importlib.util
 import pathlib
 import signal
+import sqlite3
 import subprocess
 import sys
 
@@ -51,14 +52,21 @@ def test_a_killed_sweep_is_finished_by_a_rerun_exactly_once(tmp_path: pathlib.Pa
         # Two batches of ten committed; the third died inside its transaction.
         assert store.count_due_links(DUE) == RECORDS - 20
         service = sweeper.open_service(store, DUE, "rescuer")
+        # The dead batch's claim was made in its transaction and rolled back with it,
+        # so its links are due at once: no waiting for a lease to end.
+        conn = sqlite3.connect(path)
+        try:
+            claims = conn.execute("SELECT completed FROM claims").fetchall()
+            leased = conn.execute("SELECT count(*) FROM links WHERE claim_id IS NOT NULL")
+            assert (sorted(claims), leased.fetchone()) == ([(1,), (1,)], (0,))
+        finally:
+            conn.close()
         first = service.engine.sweep(batch_size=10)
-        # The dead worker's batch is still leased to it: left alone for now.
-        assert first.links_ended == RECORDS - 30
-        assert store.count_due_links(DUE) == 10
+        assert first.links_ended == RECORDS - 20
+        assert first.batches == 4
         after_lease = DUE + dt.timedelta(minutes=10, seconds=1)
-        second = service.engine.sweep(after_lease, batch_size=10)
-        assert second.links_ended == 10
         assert store.count_due_links(after_lease) == 0
+        assert service.engine.sweep(after_lease, batch_size=10).links_ended == 0
 
         disposals = store.disposals_executed(DUE, after_lease + dt.timedelta(1), limit=1000)
         per_record = collections.Counter(d.record_id for d in disposals)

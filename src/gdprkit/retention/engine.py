@@ -52,8 +52,8 @@ from gdprkit.storage.types import (
     LinkKey,
     LinkState,
     PurposeLink,
-    Record,
     RecordKind,
+    RecordOutline,
     ReviewState,
     ReviewTask,
     TaskState,
@@ -339,7 +339,7 @@ def _action_of(found: _Assessment) -> str:
     return "end_link"
 
 
-def _covers(hold: Hold, record: Record, purpose_id: str, removed: Iterable[str]) -> bool:
+def _covers(hold: Hold, record: RecordOutline, purpose_id: str, removed: Iterable[str]) -> bool:
     if hold.scope is HoldScope.SUBJECT:
         return hold.scope_value == record.subject_id
     if hold.scope is HoldScope.RECORD:
@@ -428,7 +428,7 @@ class RetentionEngine:
     def _assess(
         self,
         link: PurposeLink,
-        record: Record,
+        record: RecordOutline,
         links: Sequence[PurposeLink],
         holds: Sequence[Hold],
     ) -> _Assessment:
@@ -439,12 +439,14 @@ class RetentionEngine:
             keep: set[str] = set()
             for other in others:
                 other_purpose = self._purpose(other.purpose_id)
-                keep |= set(record.fields if other_purpose is None else other_purpose.categories)
-            removed = tuple(sorted(set(record.fields) - keep))
+                keep |= set(
+                    record.categories if other_purpose is None else other_purpose.categories
+                )
+            removed = tuple(c for c in record.categories if c not in keep)
             effect = Effect.REMOVE_FIELDS if removed else Effect.END_LINK
             action = None
         else:
-            removed = tuple(sorted(record.fields))
+            removed = record.categories
             effect = Effect.DISPOSE_RECORD
             rule = None if purpose is None else purpose.retention
             anonymise = rule is not None and rule.action is DisposalAction.ANONYMISE
@@ -503,12 +505,12 @@ class RetentionEngine:
         ending: dict[str, set[str]] = {}
         removed: dict[str, set[str]] = {}
         for link in self._store.due_links(at, limit=limit):
-            stored = self._store.get_record(link.record_id)
+            stored = self._store.outlines_of_records([link.record_id]).get(link.record_id)
             if stored is None:  # pragma: no cover - links go with their record
                 continue
             gone = removed.setdefault(stored.id, set())
             record = attrs.evolve(
-                stored, fields={k: v for k, v in stored.fields.items() if k not in gone}
+                stored, categories=[c for c in stored.categories if c not in gone]
             )
             ended = ending.setdefault(record.id, set())
             links = [x for x in self._store.links_of_record(record.id) if x.purpose_id not in ended]
@@ -570,13 +572,11 @@ class RetentionEngine:
         handled = 0
         while max_batches is None or report.batches < max_batches:
             at = fixed or instant(None, self._clock, "now")
-            claim = self._store.claim_due(
-                at, worker=self._worker, limit=batch_size, lease_until=at + self._lease
-            )
-            if not claim.links:
+            ran = self._run_batch(at, batch_size, report)
+            if ran is None:
                 break
-            report = self._run_batch(claim.id, claim.links, at, report)
-            handled += len(claim.links)
+            report, links = ran
+            handled += links
             if progress is not None:
                 progress(
                     SweepProgress(batches=report.batches, links=handled, due_at_start=due_at_start)
@@ -584,47 +584,56 @@ class RetentionEngine:
         return report
 
     def _run_batch(
-        self,
-        claim_id: str,
-        links: Sequence[PurposeLink],
-        at: dt.datetime,
-        report: SweepReport,
-    ) -> SweepReport:
-        with self._store.transaction():
-            batch = self._process(links, at)
+        self, at: dt.datetime, size: int, report: SweepReport
+    ) -> tuple[SweepReport, int] | None:
+        """Claim and handle one batch in one transaction; ``None`` when nothing is due.
+
+        Returns the report with the batch added, and how many links it claimed.
+        """
+        with self._store.sweep_batch(
+            at, worker=self._worker, limit=size, lease_until=at + self._lease
+        ) as claimed:
+            claim = claimed.claim
+            if not claim.links:
+                return None
+            batch = self._process(claim.links, claimed.links, dict(claimed.records), at)
             self._audit.append(
                 actor=self._worker,
                 action="retention.sweep.batch",
-                ids=[claim_id],
-                details=batch.details(len(links)),
+                ids=[claim.id],
+                details=batch.details(len(claim.links)),
                 covers=[d.digest() for d in batch.disposals],
                 at=at,
             )
             self._store.complete_claim(
-                claim_id,
+                claim.id,
                 worker=self._worker,
                 now=at,
                 defer=batch.deferred,
                 defer_until=at + self._recheck if batch.deferred else None,
             )
-        return batch.added_to(report)
+        return batch.added_to(report), len(claim.links)
 
-    def _process(self, links: Iterable[PurposeLink], at: dt.datetime) -> _Batch:
+    def _process(
+        self,
+        due: Iterable[PurposeLink],
+        links: Iterable[PurposeLink],
+        records: dict[str, RecordOutline],
+        at: dt.datetime,
+    ) -> _Batch:
         """Handle due links inside the caller's transaction.
 
-        The batch's records and all their links are read (and locked) at once, the links
-        are decided one after the other against that view, kept current as each decision
-        ends links and removes fields, and the writes are made together at the end.
+        *links* are all the links of the due links' records and *records* those records,
+        read (and locked) in this transaction. The due links are decided one after the
+        other against that view, kept current as each decision ends links and removes
+        fields, and the writes are made together at the end.
         """
         batch = _Batch()
-        store = self._store
-        claimed = list(links)
-        wanted = {link.record_id for link in claimed}
-        view: dict[str, dict[str, PurposeLink]] = {record_id: {} for record_id in wanted}
-        for current in store.links_of_records(wanted, lock=True):
+        claimed = list(due)
+        view: dict[str, dict[str, PurposeLink]] = {link.record_id: {} for link in claimed}
+        for current in links:
             view[current.record_id][current.purpose_id] = current
-        records = store.get_records(wanted)
-        holds = store.active_holds()
+        holds = self._store.active_holds()
         for key in claimed:
             link = view[key.record_id].get(key.purpose_id)
             record = records.get(key.record_id)
@@ -649,8 +658,8 @@ class RetentionEngine:
                 if record.id in batch.deleted:
                     del records[record.id]
                 elif found.effect is Effect.REMOVE_FIELDS and record.kind is RecordKind.MANAGED:
-                    kept = {c: v for c, v in record.fields.items() if c not in found.fields}
-                    records[record.id] = attrs.evolve(record, fields=kept)
+                    kept = [c for c in record.categories if c not in found.fields]
+                    records[record.id] = attrs.evolve(record, categories=kept)
                 late = at - link.eligible_from
                 batch.lateness = late if batch.lateness is None else max(batch.lateness, late)
         self._flush(batch)
@@ -674,7 +683,7 @@ class RetentionEngine:
     def _open_review(
         self,
         link: PurposeLink,
-        record: Record,
+        record: RecordOutline,
         found: _Assessment,
         at: dt.datetime,
         batch: _Batch,
@@ -728,7 +737,13 @@ class RetentionEngine:
                 and link.eligible_from is not None
                 and link.eligible_from <= at
             ]
-            batch = self._process(due, at)
+            wanted = {link.record_id for link in due}
+            batch = self._process(
+                due,
+                store.links_of_records(wanted, lock=True),
+                store.outlines_of_records(wanted),
+                at,
+            )
             rotated = None
             if shred_removed and batch.disposals and store.get_subject(sid) is not None:
                 rotated = self._keep_only_what_stays(sid)
@@ -767,7 +782,7 @@ class RetentionEngine:
     def _dispose(
         self,
         link: PurposeLink,
-        record: Record,
+        record: RecordOutline,
         found: _Assessment,
         at: dt.datetime,
         batch: _Batch,
@@ -816,7 +831,7 @@ class RetentionEngine:
 
     def _apply(
         self,
-        record: Record,
+        record: RecordOutline,
         *,
         purpose_id: str,
         action: str,
@@ -927,7 +942,7 @@ class RetentionEngine:
             if current is None or current.state is TaskState.DONE:
                 return 0  # acknowledged before: never applied twice
             store.update_task(attrs.evolve(current, state=TaskState.DONE, done_at=at))
-            record = store.get_record(task.record_id)
+            record = store.outlines_of_records([task.record_id]).get(task.record_id)
             batch = _Batch()
             if record is not None:
                 self._apply(

@@ -29,8 +29,10 @@ from gdprkit.storage.types import (
     PurposeLink,
     Record,
     RecordKind,
+    RecordOutline,
     Subject,
     SubjectRequest,
+    SweepBatch,
 )
 
 __all__ = [
@@ -53,10 +55,12 @@ __all__ = [
     "PurposeLink",
     "Record",
     "RecordKind",
+    "RecordOutline",
     "SQLiteStore",
     "Store",
     "Subject",
     "SubjectRequest",
+    "SweepBatch",
     "WrappedKey",
     "subject_key_owner",
 ]

@@ -40,11 +40,13 @@ from gdprkit.storage.types import (
     Record,
     RecordCounts,
     RecordKind,
+    RecordOutline,
     ReviewState,
     ReviewTask,
     Subject,
     SubjectRequest,
     Suppression,
+    SweepBatch,
     TaskState,
 )
 
@@ -231,6 +233,10 @@ class MemoryStore:
         """Return the records that exist among *record_ids*, by id."""
         with self._reading():
             return {i: self._t.records[i] for i in set(record_ids) if i in self._t.records}
+
+    def outlines_of_records(self, record_ids: Collection[str]) -> dict[str, RecordOutline]:
+        """Return outlines of the records that exist among *record_ids*, by id."""
+        return {i: RecordOutline.of(r) for i, r in self.get_records(record_ids).items()}
 
     def records_of_subject(self, subject_id: str) -> list[Record]:
         """Return a subject's records by ``(created_at, id)``."""
@@ -444,6 +450,28 @@ class MemoryStore:
             for link in due:
                 self._t.leases[link.key] = (claim_id, lease_until)
             return Claim(id=claim_id, worker=worker, lease_until=lease_until, links=due)
+
+    @contextlib.contextmanager
+    def sweep_batch(
+        self,
+        now: dt.datetime,
+        *,
+        worker: str,
+        limit: int,
+        lease_until: dt.datetime,
+    ) -> Iterator[SweepBatch]:
+        """Claim and read a batch in one transaction; see :meth:`Store.sweep_batch`.
+
+        One writer at a time: the claim is made inside the batch's transaction.
+        """
+        with self.transaction():
+            claim = self.claim_due(now, worker=worker, limit=limit, lease_until=lease_until)
+            wanted = {link.record_id for link in claim.links}
+            yield SweepBatch(
+                claim=claim,
+                links=self.links_of_records(wanted),
+                records=self.outlines_of_records(wanted),
+            )
 
     def _lease_free(self, key: LinkKey, now: dt.datetime) -> bool:
         lease = self._t.leases.get(key)

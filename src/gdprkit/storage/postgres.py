@@ -74,11 +74,13 @@ from gdprkit.storage.types import (
     Record,
     RecordCounts,
     RecordKind,
+    RecordOutline,
     ReviewState,
     ReviewTask,
     Subject,
     SubjectRequest,
     Suppression,
+    SweepBatch,
     TaskState,
     canonical_json,
 )
@@ -638,6 +640,22 @@ class PostgresStore:
             )
         return {record.id: record for record in self._records_of(rows)}
 
+    def outlines_of_records(self, record_ids: Collection[str]) -> dict[str, RecordOutline]:
+        """Return outlines of the records that exist among *record_ids*, by id (one query)."""
+        with self.transaction():
+            rows = self._all(
+                "SELECT id, subject_id, kind, external_ref, ARRAY(SELECT category_id "
+                "FROM record_fields WHERE record_id = records.id) FROM records "
+                "WHERE id = ANY(%s::text[])",
+                (sorted(set(record_ids)),),
+            )
+        return {
+            row[0]: RecordOutline(
+                id=row[0], subject_id=row[1], kind=row[2], external_ref=row[3], categories=row[4]
+            )
+            for row in rows
+        }
+
     def records_of_subject(self, subject_id: str) -> list[Record]:
         """Return a subject's records by ``(created_at, id)``."""
         with self.transaction():
@@ -942,6 +960,31 @@ class PostgresStore:
             key=lambda x: (x.eligible_from, x.record_id, x.purpose_id),
         )
         return Claim(id=claim_id, worker=worker, lease_until=lease_until, links=links)
+
+    @contextlib.contextmanager
+    def sweep_batch(
+        self,
+        now: dt.datetime,
+        *,
+        worker: str,
+        limit: int,
+        lease_until: dt.datetime,
+    ) -> Iterator[SweepBatch]:
+        """Claim, then read and lock a batch; see :meth:`Store.sweep_batch`.
+
+        The claim commits first, so that other sweepers take other batches in the
+        meantime (``SKIP LOCKED``). The block's transaction then locks all the batch's
+        links in key order: claiming inside it instead could leave two sweepers each
+        holding one link of the same record and waiting for the other's.
+        """
+        claim = self.claim_due(now, worker=worker, limit=limit, lease_until=lease_until)
+        wanted = {link.record_id for link in claim.links}
+        with self.transaction():
+            yield SweepBatch(
+                claim=claim,
+                links=self.links_of_records(wanted, lock=True) if wanted else (),
+                records=self.outlines_of_records(wanted),
+            )
 
     def complete_claim(
         self,

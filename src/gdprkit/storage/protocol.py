@@ -50,11 +50,13 @@ if TYPE_CHECKING:
         PurposeLink,
         Record,
         RecordCounts,
+        RecordOutline,
         ReviewState,
         ReviewTask,
         Subject,
         SubjectRequest,
         Suppression,
+        SweepBatch,
         TaskState,
     )
 
@@ -153,6 +155,13 @@ class RecordStore(Protocol):
 
     def get_records(self, record_ids: Collection[str]) -> dict[str, Record]:
         """Return the records that exist among *record_ids*, by id (one query per batch)."""
+        ...
+
+    def outlines_of_records(self, record_ids: Collection[str]) -> dict[str, RecordOutline]:
+        """Return outlines (no values) of the records that exist among *record_ids*, by id.
+
+        What the retention engine decides on, without reading any ciphertext.
+        """
         ...
 
     def records_of_subject(self, subject_id: str) -> list[Record]:
@@ -338,6 +347,33 @@ class LinkStore(Protocol):
         (``lease_until <= now``). When nothing is due the claim is empty and is not
         stored, so a sweep with nothing to do writes nothing; there is nothing to
         complete, and :meth:`complete_claim` treats its id as unknown.
+
+        Raises:
+            ValueError: ``lease_until`` is not after ``now``, or *limit* is not positive.
+        """
+        ...
+
+    def sweep_batch(
+        self,
+        now: dt.datetime,
+        *,
+        worker: str,
+        limit: int,
+        lease_until: dt.datetime,
+    ) -> contextlib.AbstractContextManager[SweepBatch]:
+        """Claim a batch of due links and hold open the transaction that handles it.
+
+        The claim is made as :meth:`claim_due` makes it. The block runs in one write
+        transaction with the claimed links' records and all their links read in it; the
+        caller makes its writes and calls :meth:`complete_claim` inside the block, and
+        they commit together when the block ends, or roll back when it raises. An empty
+        claim gives an empty batch and writes nothing.
+
+        How a backend keeps other workers off the batch is its own: a backend with one
+        writer at a time claims inside the block's transaction, so the claim commits with
+        the batch and a crash leaves its links due at once; a backend with concurrent
+        writers commits the claim first (leases), so that other workers can take other
+        batches meanwhile, and locks the batch's links in key order inside the block.
 
         Raises:
             ValueError: ``lease_until`` is not after ``now``, or *limit* is not positive.

@@ -63,11 +63,13 @@ from gdprkit.storage.types import (
     Record,
     RecordCounts,
     RecordKind,
+    RecordOutline,
     ReviewState,
     ReviewTask,
     Subject,
     SubjectRequest,
     Suppression,
+    SweepBatch,
     TaskState,
     canonical_json,
 )
@@ -507,6 +509,25 @@ class SQLiteStore:
             fields=fields,
         )
 
+    def outlines_of_records(self, record_ids: Collection[str]) -> dict[str, RecordOutline]:
+        """Return outlines of the records that exist among *record_ids*, by id (one query)."""
+        with self._tx(write=False):
+            rows = self._all(
+                "SELECT id, subject_id, kind, external_ref, (SELECT json_group_array(category_id) "  # noqa: S608 - constant clause
+                f"FROM record_fields WHERE record_id = records.id) FROM records WHERE id {_IN_IDS}",
+                (_id_list(record_ids),),
+            )
+        return {
+            row[0]: RecordOutline(
+                id=row[0],
+                subject_id=row[1],
+                kind=row[2],
+                external_ref=row[3],
+                categories=json.loads(row[4]),
+            )
+            for row in rows
+        }
+
     def records_of_subject(self, subject_id: str) -> list[Record]:
         """Return a subject's records by ``(created_at, id)``."""
         return self._records("WHERE subject_id = ?", (subject_id,), "ORDER BY created_at, id")
@@ -768,30 +789,75 @@ class SQLiteStore:
         lease_until: dt.datetime,
     ) -> Claim:
         """Lease up to *limit* due, unclaimed links to *worker* until *lease_until*."""
-        now = to_utc(now, what="claim_due(now)")
         lease_until = to_utc(lease_until, what="claim_due(lease_until)")
-        _check_claim_args(now, limit, lease_until)
-        now_us, lease_us = _us(now, "now"), _us(lease_until, "lease_until")
-        claim_id = uuid.uuid4().hex
         with self._tx(write=True):
-            taken = self._run(
-                "UPDATE links SET claim_id = ?, lease_until = ? WHERE rowid IN ("
-                "SELECT rowid FROM links WHERE state = 'live' AND eligible_from <= ? "
-                "AND (lease_until IS NULL OR lease_until <= ?) "
-                "ORDER BY eligible_from, record_id, purpose_id LIMIT ?)",
-                (claim_id, lease_us, now_us, now_us, limit),
-            ).rowcount
-            if not taken:
-                # Nothing due: nothing written, so a sweep with nothing to do never commits.
-                return Claim(id=claim_id, worker=worker, lease_until=lease_until, links=())
-            self._run(
-                "INSERT INTO claims (id, worker, lease_until, completed) VALUES (?, ?, ?, 0)",
-                (claim_id, worker, lease_us),
-            )
+            claim_id, _ = self._claim(now, worker=worker, limit=limit, lease_until=lease_until)
             links = self._links(
                 "WHERE claim_id = ? ORDER BY eligible_from, record_id, purpose_id", (claim_id,)
             )
         return Claim(id=claim_id, worker=worker, lease_until=lease_until, links=links)
+
+    def _claim(
+        self, now: dt.datetime, *, worker: str, limit: int, lease_until: dt.datetime
+    ) -> tuple[str, int]:
+        """Mark up to *limit* due, unclaimed links as claimed; the claim's id and how many.
+
+        When nothing is due nothing is written (so an idle sweep never commits) and the
+        id is of a claim that was never stored.
+        """
+        now = to_utc(now, what="claim_due(now)")
+        _check_claim_args(now, limit, lease_until)
+        now_us, lease_us = _us(now, "now"), _us(lease_until, "lease_until")
+        claim_id = uuid.uuid4().hex
+        taken = self._run(
+            "UPDATE links SET claim_id = ?, lease_until = ? WHERE rowid IN ("
+            "SELECT rowid FROM links WHERE state = 'live' AND eligible_from <= ? "
+            "AND (lease_until IS NULL OR lease_until <= ?) "
+            "ORDER BY eligible_from, record_id, purpose_id LIMIT ?)",
+            (claim_id, lease_us, now_us, now_us, limit),
+        ).rowcount
+        if taken:
+            self._run(
+                "INSERT INTO claims (id, worker, lease_until, completed) VALUES (?, ?, ?, 0)",
+                (claim_id, worker, lease_us),
+            )
+        return claim_id, taken
+
+    _BATCH_LINKS = (
+        f"SELECT {_LINK_COLUMNS}, claim_id IS ? FROM links WHERE record_id IN "  # noqa: S608 - constant columns
+        "(SELECT record_id FROM links WHERE claim_id = ?) ORDER BY record_id, purpose_id"
+    )
+
+    @contextlib.contextmanager
+    def sweep_batch(
+        self,
+        now: dt.datetime,
+        *,
+        worker: str,
+        limit: int,
+        lease_until: dt.datetime,
+    ) -> Iterator[SweepBatch]:
+        """Claim and read a batch in one write transaction; see :meth:`Store.sweep_batch`.
+
+        SQLite has one writer at a time, so the claim is made inside the batch's
+        transaction: its write lock keeps every other worker out until the batch
+        commits. The batch's links are read once, the claimed ones marked in the same
+        statement.
+        """
+        lease_until = to_utc(lease_until, what="sweep_batch(lease_until)")
+        with self._tx(write=True):
+            claim_id, taken = self._claim(now, worker=worker, limit=limit, lease_until=lease_until)
+            rows = self._all(self._BATCH_LINKS, (claim_id, claim_id)) if taken else []
+            links = [self._link_of(row) for row in rows]
+            claimed = sorted(
+                (link for link, row in zip(links, rows, strict=True) if row[-1]),
+                key=lambda x: (x.eligible_from, x.record_id, x.purpose_id),
+            )
+            claim = Claim(id=claim_id, worker=worker, lease_until=lease_until, links=claimed)
+            records = (
+                self.outlines_of_records({link.record_id for link in claimed}) if taken else {}
+            )
+            yield SweepBatch(claim=claim, links=links, records=records)
 
     def complete_claim(
         self,

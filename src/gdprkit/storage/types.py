@@ -48,11 +48,13 @@ __all__ = [
     "Record",
     "RecordCounts",
     "RecordKind",
+    "RecordOutline",
     "ReviewState",
     "ReviewTask",
     "Subject",
     "SubjectRequest",
     "Suppression",
+    "SweepBatch",
     "TaskState",
     "canonical_json",
     "jsonable",
@@ -205,6 +207,44 @@ class Record:
             raise ValueError("a managed record has no external_ref")
 
 
+def _sorted_str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(_str_tuple(value)))
+
+
+@attrs.frozen(kw_only=True)
+class RecordOutline:
+    """A record without its values: what the retention engine decides on.
+
+    Deciding whether a record goes, or which of its fields, needs the record's subject,
+    kind, reference and categories, never its ciphertexts (Art. 5(1)(c) for the engine
+    itself); reading only these keeps a sweep's reads small.
+
+    Attributes:
+        id: The record.
+        subject_id: The data subject it is about.
+        kind: Managed or referenced.
+        external_ref: The embedding service's reference; referenced records only.
+        categories: The category ids it holds a field for, sorted.
+    """
+
+    id: str
+    subject_id: str
+    kind: RecordKind = attrs.field(converter=RecordKind)
+    external_ref: str | None = None
+    categories: tuple[str, ...] = attrs.field(default=(), converter=_sorted_str_tuple)
+
+    @classmethod
+    def of(cls, record: Record) -> RecordOutline:
+        """The outline of a whole record."""
+        return cls(
+            id=record.id,
+            subject_id=record.subject_id,
+            kind=record.kind,
+            external_ref=record.external_ref,
+            categories=record.categories,
+        )
+
+
 class LinkState(enum.StrEnum):
     """Whether a purpose still needs a record."""
 
@@ -293,6 +333,30 @@ class Claim:
     worker: str
     lease_until: dt.datetime = attrs.field(converter=_utc)
     links: tuple[PurposeLink, ...] = attrs.field(converter=_link_tuple)
+
+
+def _outline_map(value: Mapping[str, RecordOutline]) -> Mapping[str, RecordOutline]:
+    return types.MappingProxyType(dict(value))
+
+
+@attrs.frozen(kw_only=True)
+class SweepBatch:
+    """A claimed batch of due links and what deciding on them needs, read together.
+
+    A store yields it from ``sweep_batch`` inside the transaction that handles the
+    batch, so ``links`` and ``records`` are current until that transaction ends.
+
+    Attributes:
+        claim: The claim; its ``links`` are the due links to handle, in order.
+        links: Every link of the records the claimed links belong to, claimed or not,
+            by ``(record_id, purpose_id)``: the other purposes that may still need a
+            record.
+        records: Those records' outlines, by id.
+    """
+
+    claim: Claim
+    links: tuple[PurposeLink, ...] = attrs.field(converter=_link_tuple)
+    records: Mapping[str, RecordOutline] = attrs.field(converter=_outline_map, hash=False)
 
 
 # --- consent ----------------------------------------------------------------------------

@@ -67,6 +67,7 @@ from gdprkit.storage.types import (
     Record,
     RecordCounts,
     RecordKind,
+    RecordOutline,
     ReviewState,
     ReviewTask,
     Subject,
@@ -474,6 +475,84 @@ class StoreConformance:
             locked = store.links_of_records(["r3"], lock=True)
             assert [x.key for x in locked] == [LinkKey(record_id="r3", purpose_id="p1")]
         assert store.links_of_records([]) == []
+
+    def test_outlines_name_categories_without_values(self, store: Store) -> None:
+        _subject(store)
+        r1 = _record(store, "r1", fields={"name": b"\x02ct", "email": b"\x01ct"})
+        _record(store, "r2", fields={})
+        store.add_record(
+            Record(
+                id="x1",
+                subject_id="s1",
+                kind=RecordKind.REFERENCED,
+                created_at=T0,
+                external_ref="crm:7",
+                fields={"phone": b""},
+            )
+        )
+        found = store.outlines_of_records(["x1", "r2", "r1", "r1", "nope"])
+        assert found == {
+            "r1": RecordOutline.of(r1),
+            "r2": RecordOutline(id="r2", subject_id="s1", kind=RecordKind.MANAGED),
+            "x1": RecordOutline(
+                id="x1",
+                subject_id="s1",
+                kind=RecordKind.REFERENCED,
+                external_ref="crm:7",
+                categories=("phone",),
+            ),
+        }
+        assert found["r1"].categories == ("email", "name")
+        assert store.outlines_of_records([]) == {}
+
+    def test_sweep_batch_reads_the_claimed_records_and_all_their_links(self, store: Store) -> None:
+        keys = _due_links(store, 4)
+        store.add_link(_link("r001", "p2", eligible_from=None))
+        with store.sweep_batch(T0, worker="w", limit=2, lease_until=T0 + _HOUR) as batch:
+            assert [x.key for x in batch.claim.links] == keys[:2]
+            assert batch.claim.worker == "w"
+            assert [x.key for x in batch.links] == [
+                *keys[:2],
+                LinkKey(record_id="r001", purpose_id="p2"),
+            ]
+            assert batch.records == store.outlines_of_records(["r000", "r001"])
+            store.complete_claim(
+                batch.claim.id, worker="w", now=T0, defer=keys[:1], defer_until=T0 + _HOUR
+            )
+        rest = store.claim_due(T0, worker="w2", limit=10, lease_until=T0 + _HOUR)
+        assert [x.key for x in rest.links] == keys[1:]
+
+    def test_sweep_batch_writes_commit_with_it_or_not_at_all(self, store: Store) -> None:
+        keys = _due_links(store, 3)
+        with (
+            pytest.raises(RuntimeError, match="crash"),
+            store.sweep_batch(T0, worker="w", limit=2, lease_until=T0 + _HOUR) as batch,
+        ):
+            store.delete_records([link.record_id for link in batch.claim.links])
+            raise RuntimeError("crash")
+        assert store.get_records(["r000", "r001", "r002"]).keys() == {"r000", "r001", "r002"}
+        # After the lease, whether the claim was rolled back or committed first.
+        at = T0 + _HOUR
+        with store.sweep_batch(at, worker="w", limit=2, lease_until=at + _HOUR) as batch:
+            assert [x.key for x in batch.claim.links] == keys[:2]
+            store.delete_records([link.record_id for link in batch.claim.links])
+            store.complete_claim(batch.claim.id, worker="w", now=at)
+        assert store.get_records(["r000", "r001", "r002"]).keys() == {"r002"}
+        with store.sweep_batch(at, worker="w", limit=5, lease_until=at + _HOUR) as batch:
+            assert [x.key for x in batch.claim.links] == keys[2:]
+            store.complete_claim(
+                batch.claim.id, worker="w", now=at, defer=keys[2:], defer_until=at + _HOUR
+            )
+        with store.sweep_batch(at, worker="w", limit=5, lease_until=at + _HOUR) as empty:
+            assert (empty.claim.links, empty.links, dict(empty.records)) == ((), (), {})
+        later = at + _HOUR
+        with store.sweep_batch(later, worker="w", limit=5, lease_until=later + _HOUR) as back:
+            assert [x.key for x in back.claim.links] == keys[2:]
+        with (
+            pytest.raises(ValueError, match="lease"),
+            store.sweep_batch(T0, worker="w", limit=1, lease_until=T0),
+        ):
+            pass  # pragma: no cover - entering raises
 
     def test_batch_writes_all_or_nothing(self, store: Store) -> None:
         _subject(store)
