@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def canonical_encoder(*, check_circular: bool = True) -> json.JSONEncoder:
@@ -24,3 +28,16 @@ def canonical_encoder(*, check_circular: bool = True) -> json.JSONEncoder:
         allow_nan=False,
         check_circular=check_circular,
     )
+
+
+canonical_str = json.encoder.encode_basestring
+"""Write one string exactly as the canonical encoder writes it (quoted, not ASCII-only).
+
+For the few hot paths that spell a fixed-shape object's canonical JSON out around its
+strings; each such path has a property test holding it equal to the encoder's output.
+"""
+
+
+def canonical_str_list(items: Iterable[str]) -> str:
+    """Write a list of strings exactly as the canonical encoder writes it."""
+    return f"[{','.join(map(canonical_str, items))}]"

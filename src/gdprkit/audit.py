@@ -43,6 +43,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from gdprkit._canonical import canonical_str, canonical_str_list
 from gdprkit.clock import Clock, SystemClock, to_utc
 from gdprkit.errors import AuditChainError
 from gdprkit.storage.types import AuditEntry, AuditSeal, canonical_json
@@ -69,8 +70,6 @@ _PAGE = 1000
 
 
 _FIRST_4_DIGIT_YEAR = 1000
-_encode_str = json.encoder.encode_basestring
-"""How the encoder writes a string when it does not escape to ASCII (as canonical JSON)."""
 
 
 def _iso(value: dt.datetime) -> str:
@@ -115,13 +114,12 @@ def _body(
     ):
         inner = canonical_json(dict(details)) if encoded_details is None else encoded_details
         head = (
-            f'{{"action":{_encode_str(action)},"actor":{_encode_str(actor)},'
-            f'"at":{_encode_str(when)},"covers":[{",".join(map(_encode_str, cover_list))}],'
+            f'{{"action":{canonical_str(action)},"actor":{canonical_str(actor)},'
+            f'"at":{canonical_str(when)},"covers":{canonical_str_list(cover_list)},'
             '"details":'
         )
         tail = (
-            f',"ids":[{",".join(map(_encode_str, id_list))}],"prev":{_encode_str(prev)},'
-            f'"seq":{seq},"v":1}}'
+            f',"ids":{canonical_str_list(id_list)},"prev":{canonical_str(prev)},"seq":{seq},"v":1}}'
         )
         return b"".join((head.encode("utf-8"), inner, tail.encode("utf-8")))
     return canonical_json(

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gdprkit._canonical import canonical_encoder
+from gdprkit._canonical import canonical_encoder, canonical_str, canonical_str_list
 from gdprkit.clock import to_utc
 
 if TYPE_CHECKING:
@@ -119,6 +119,8 @@ def _frozen_instant_map(value: Mapping[str, dt.datetime]) -> Mapping[str, dt.dat
 def _str_tuple(value: Any) -> tuple[str, ...]:  # noqa: ANN401 - an attrs converter
     if type(value) is tuple and all(type(item) is str for item in value):
         return value  # already a tuple of strings, as on every attrs.evolve
+    if type(value) is list and all(type(item) is str for item in value):
+        return tuple(value)  # as decoded from JSON
     if isinstance(value, str):
         raise TypeError("expected a sequence of strings, not one string")
     return tuple(str(item) for item in value)
@@ -542,18 +544,21 @@ class DisposalRecord:
 
         An audit entry for a sweep batch lists these digests in ``covers``.
         """
-        body = {
-            "id": self.id,
-            "record_id": self.record_id,
-            "subject_id": self.subject_id,
-            "purpose_ids": list(self.purpose_ids),
-            "rule": self.rule,
-            "action": self.action,
-            "due_at": self.due_at.isoformat(),
-            "executed_at": self.executed_at.isoformat(),
-            "fields_removed": list(self.fields_removed),
-        }
-        return hashlib.sha256(canonical_json(body)).hexdigest()
+        # canonical_json of {"id", "record_id", "subject_id", "purpose_ids", "rule",
+        # "action", "due_at", "executed_at", "fields_removed"} with the datetimes in
+        # isoformat, spelled out in sorted key order: a sweep takes one per disposal.
+        text = (
+            f'{{"action":{canonical_str(self.action)},'
+            f'"due_at":"{self.due_at.isoformat()}",'
+            f'"executed_at":"{self.executed_at.isoformat()}",'
+            f'"fields_removed":{canonical_str_list(self.fields_removed)},'
+            f'"id":{canonical_str(self.id)},'
+            f'"purpose_ids":{canonical_str_list(self.purpose_ids)},'
+            f'"record_id":{canonical_str(self.record_id)},'
+            f'"rule":{canonical_str(self.rule)},'
+            f'"subject_id":{canonical_str(self.subject_id)}}}'
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @attrs.frozen(kw_only=True)
