@@ -97,3 +97,7 @@ def test_an_altered_ledger_line_is_refused(service: PrivacyService) -> None:
     with pytest.raises(InvalidInputError, match="line 2: not a ledger line"):
         list(read_ledger([line, "{not json"]))
     assert [d.subject_id for d in read_ledger(["", line])] == [subject]
+    for field, wrong in (("rule", None), ("action", 7), ("subject_id", ["s"])):
+        altered = json.dumps({**json.loads(line), field: wrong})
+        with pytest.raises(InvalidInputError, match="line 1: not a ledger line"):
+            list(read_ledger([altered]))

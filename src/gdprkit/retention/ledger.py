@@ -93,11 +93,12 @@ def read_ledger(lines: Iterable[str]) -> Iterator[DisposalRecord]:
                 fields_removed=body["fields_removed"],
             )
             digest = body["digest"]
+            recomputed = disposal.digest()  # a value of the wrong type raises TypeError
         except (ValueError, KeyError, TypeError, AttributeError):
             raise InvalidInputError(f"ledger line {number}: not a ledger line") from None
         if version != LEDGER_VERSION:
             raise InvalidInputError(f"ledger line {number}: unknown version")
-        if disposal.digest() != digest:
+        if recomputed != digest:
             raise InvalidInputError(f"ledger line {number}: digest mismatch (altered)")
         yield disposal
 

@@ -431,9 +431,7 @@ class MemoryStore:
         lease_until: dt.datetime,
     ) -> Claim:
         """Lease up to *limit* due, unclaimed links to *worker* until *lease_until*."""
-        now = to_utc(now, what="claim_due(now)")
-        lease_until = to_utc(lease_until, what="claim_due(lease_until)")
-        _check_claim_args(now, limit, lease_until)
+        now, lease_until = _claim_args(now, limit, lease_until, method="claim_due")
         with self.transaction():
             due = sorted(
                 (
@@ -464,14 +462,32 @@ class MemoryStore:
 
         One writer at a time: the claim is made inside the batch's transaction.
         """
+        now, lease_until = _claim_args(now, limit, lease_until, method="sweep_batch")
+        failed: list[LinkKey] = []
+        try:
+            with self.transaction():
+                claim = self.claim_due(now, worker=worker, limit=limit, lease_until=lease_until)
+                if self._depth == 1:  # the outermost transaction: it is the batch's own
+                    failed = [link.key for link in claim.links]
+                wanted = {link.record_id for link in claim.links}
+                yield SweepBatch(
+                    claim=claim,
+                    links=self.links_of_records(wanted),
+                    records=self.outlines_of_records(wanted),
+                )
+                failed = []
+        except Exception:
+            self._hold_back(failed, lease_until)
+            raise
+
+    def _hold_back(self, keys: Collection[LinkKey], until: dt.datetime) -> None:
+        """Keep a failed batch's links out of the pool until *until*, as a lease would."""
+        if not keys:
+            return
         with self.transaction():
-            claim = self.claim_due(now, worker=worker, limit=limit, lease_until=lease_until)
-            wanted = {link.record_id for link in claim.links}
-            yield SweepBatch(
-                claim=claim,
-                links=self.links_of_records(wanted),
-                records=self.outlines_of_records(wanted),
-            )
+            for key in keys:
+                if key in self._t.links:
+                    self._t.leases[key] = (None, until)
 
     def _lease_free(self, key: LinkKey, now: dt.datetime) -> bool:
         lease = self._t.leases.get(key)
@@ -993,6 +1009,16 @@ def _awaiting(link: PurposeLink, purpose_id: str | None) -> bool:
         and link.eligible_from is None
         and (purpose_id is None or link.purpose_id == purpose_id)
     )
+
+
+def _claim_args(
+    now: dt.datetime, limit: int, lease_until: dt.datetime, *, method: str
+) -> tuple[dt.datetime, dt.datetime]:
+    """Shared argument checks of ``claim_due`` and ``sweep_batch``; the instants in UTC."""
+    now = to_utc(now, what=f"{method}(now)")
+    lease_until = to_utc(lease_until, what=f"{method}(lease_until)")
+    _check_claim_args(now, limit, lease_until)
+    return now, lease_until
 
 
 def _check_claim_args(now: dt.datetime, limit: int, lease_until: dt.datetime) -> None:

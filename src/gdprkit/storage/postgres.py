@@ -56,7 +56,7 @@ from gdprkit.errors import (
 )
 from gdprkit.storage._postgres_schema import MIGRATIONS, SCHEMA_VERSION, VERSION_TABLE
 from gdprkit.storage.keys import KeyTombstone, WrappedKey
-from gdprkit.storage.memory import _check_claim_args, _check_defer
+from gdprkit.storage.memory import _check_defer, _claim_args
 from gdprkit.storage.types import (
     AuditEntry,
     AuditSeal,
@@ -932,9 +932,7 @@ class PostgresStore:
         The due links are locked with ``FOR UPDATE SKIP LOCKED``: a concurrent claim
         skips them instead of waiting, and never returns the same link.
         """
-        now = to_utc(now, what="claim_due(now)")
-        lease_until = to_utc(lease_until, what="claim_due(lease_until)")
-        _check_claim_args(now, limit, lease_until)
+        now, lease_until = _claim_args(now, limit, lease_until, method="claim_due")
         claim_id = uuid.uuid4().hex
         with self.transaction():
             rows = self._all(
@@ -977,12 +975,16 @@ class PostgresStore:
         links in key order: claiming inside it instead could leave two sweepers each
         holding one link of the same record and waiting for the other's.
         """
+        _claim_args(now, limit, lease_until, method="sweep_batch")
         claim = self.claim_due(now, worker=worker, limit=limit, lease_until=lease_until)
+        if not claim.links:
+            yield SweepBatch(claim=claim, links=(), records={})
+            return
         wanted = {link.record_id for link in claim.links}
         with self.transaction():
             yield SweepBatch(
                 claim=claim,
-                links=self.links_of_records(wanted, lock=True) if wanted else (),
+                links=self.links_of_records(wanted, lock=True),
                 records=self.outlines_of_records(wanted),
             )
 

@@ -371,9 +371,13 @@ class LinkStore(Protocol):
 
         How a backend keeps other workers off the batch is its own: a backend with one
         writer at a time claims inside the block's transaction, so the claim commits with
-        the batch and a crash leaves its links due at once; a backend with concurrent
-        writers commits the claim first (leases), so that other workers can take other
-        batches meanwhile, and locks the batch's links in key order inside the block.
+        the batch and a process killed mid-batch leaves its links due at once; a backend
+        with concurrent writers commits the claim first (leases), so that other workers
+        can take other batches meanwhile, and locks the batch's links in key order inside
+        the block. Either way, when the block raises, the claimed links stay out of the
+        pool until ``lease_until``, so a batch that fails every time does not keep later
+        sweeps from the links behind it. Inside an open transaction the batch joins it,
+        and nothing commits before that transaction does.
 
         Raises:
             ValueError: ``lease_until`` is not after ``now``, or *limit* is not positive.

@@ -39,13 +39,14 @@ from gdprkit.clock import to_utc
 from gdprkit.errors import (
     ClaimLostError,
     ConflictError,
+    GdprKitError,
     NotFoundError,
     SchemaError,
     StorageError,
 )
 from gdprkit.storage._sqlite_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from gdprkit.storage.keys import KeyTombstone, WrappedKey
-from gdprkit.storage.memory import _check_claim_args, _check_defer
+from gdprkit.storage.memory import _check_defer, _claim_args
 from gdprkit.storage.types import (
     AuditEntry,
     AuditSeal,
@@ -789,7 +790,7 @@ class SQLiteStore:
         lease_until: dt.datetime,
     ) -> Claim:
         """Lease up to *limit* due, unclaimed links to *worker* until *lease_until*."""
-        lease_until = to_utc(lease_until, what="claim_due(lease_until)")
+        now, lease_until = _claim_args(now, limit, lease_until, method="claim_due")
         with self._tx(write=True):
             claim_id, _ = self._claim(now, worker=worker, limit=limit, lease_until=lease_until)
             links = self._links(
@@ -802,11 +803,9 @@ class SQLiteStore:
     ) -> tuple[str, int]:
         """Mark up to *limit* due, unclaimed links as claimed; the claim's id and how many.
 
-        When nothing is due nothing is written (so an idle sweep never commits) and the
-        id is of a claim that was never stored.
+        The arguments are checked and in UTC. When nothing is due nothing is written (so
+        an idle sweep never commits) and the id is of a claim that was never stored.
         """
-        now = to_utc(now, what="claim_due(now)")
-        _check_claim_args(now, limit, lease_until)
         now_us, lease_us = _us(now, "now"), _us(lease_until, "lease_until")
         claim_id = uuid.uuid4().hex
         taken = self._run(
@@ -844,20 +843,47 @@ class SQLiteStore:
         commits. The batch's links are read once, the claimed ones marked in the same
         statement.
         """
-        lease_until = to_utc(lease_until, what="sweep_batch(lease_until)")
-        with self._tx(write=True):
-            claim_id, taken = self._claim(now, worker=worker, limit=limit, lease_until=lease_until)
-            rows = self._all(self._BATCH_LINKS, (claim_id, claim_id)) if taken else []
-            links = [self._link_of(row) for row in rows]
-            claimed = sorted(
-                (link for link, row in zip(links, rows, strict=True) if row[-1]),
-                key=lambda x: (x.eligible_from, x.record_id, x.purpose_id),
+        now, lease_until = _claim_args(now, limit, lease_until, method="sweep_batch")
+        failed: list[LinkKey] = []
+        try:
+            with self._tx(write=True):
+                claim_id, taken = self._claim(
+                    now, worker=worker, limit=limit, lease_until=lease_until
+                )
+                rows = self._all(self._BATCH_LINKS, (claim_id, claim_id)) if taken else []
+                links = [self._link_of(row) for row in rows]
+                claimed = sorted(
+                    (link for link, row in zip(links, rows, strict=True) if row[-1]),
+                    key=lambda x: (x.eligible_from, x.record_id, x.purpose_id),
+                )
+                if self._depth == 1:  # the outermost transaction: it is the batch's own
+                    failed = [link.key for link in claimed]
+                claim = Claim(id=claim_id, worker=worker, lease_until=lease_until, links=claimed)
+                records = (
+                    self.outlines_of_records({link.record_id for link in claimed}) if taken else {}
+                )
+                yield SweepBatch(claim=claim, links=links, records=records)
+                failed = []
+        except Exception:
+            self._hold_back(failed, lease_until)
+            raise
+
+    def _hold_back(self, keys: Collection[LinkKey], until: dt.datetime) -> None:
+        """Keep a failed batch's links out of the pool until *until*, as a lease would.
+
+        The batch rolled back with its claim; without this, a batch that fails every
+        time (a key service down, a bug that one record triggers) would be claimed again
+        first by every sweep, and the links behind it never reached. Best effort: when
+        the database itself failed, the batch's own error is the one worth raising.
+        """
+        if not keys:
+            return
+        with contextlib.suppress(GdprKitError), self._tx(write=True):
+            self._many(
+                "UPDATE links SET lease_until = ? "
+                "WHERE record_id = ? AND purpose_id = ? AND claim_id IS NULL",
+                [(_us(until, "lease_until"), k.record_id, k.purpose_id) for k in keys],
             )
-            claim = Claim(id=claim_id, worker=worker, lease_until=lease_until, links=claimed)
-            records = (
-                self.outlines_of_records({link.record_id for link in claimed}) if taken else {}
-            )
-            yield SweepBatch(claim=claim, links=links, records=records)
 
     def complete_claim(
         self,

@@ -506,21 +506,55 @@ class StoreConformance:
         assert store.outlines_of_records([]) == {}
 
     def test_sweep_batch_reads_the_claimed_records_and_all_their_links(self, store: Store) -> None:
-        keys = _due_links(store, 4)
-        store.add_link(_link("r001", "p2", eligible_from=None))
-        with store.sweep_batch(T0, worker="w", limit=2, lease_until=T0 + _HOUR) as batch:
-            assert [x.key for x in batch.claim.links] == keys[:2]
-            assert batch.claim.worker == "w"
-            assert [x.key for x in batch.links] == [
-                *keys[:2],
-                LinkKey(record_id="r001", purpose_id="p2"),
+        _subject(store)
+        for record_id in ("ra", "rb", "rc"):
+            _record(store, record_id)
+        # Due order differs from id order; rb has two due links, and a limit of two
+        # takes only the first of them; rc's other link is leased to a running claim.
+        store.add_link(_link("rb", "p2", eligible_from=T0 - 3 * _HOUR))
+        store.add_link(_link("ra", "p1", eligible_from=T0 - 2 * _HOUR))
+        store.add_link(_link("rb", "p1", eligible_from=T0 - _HOUR))
+        store.add_link(_link("rc", "p1", eligible_from=T0 - 4 * _HOUR))
+        running = store.claim_due(T0, worker="w0", limit=1, lease_until=T0 + _HOUR)
+        assert [x.key for x in running.links] == [LinkKey(record_id="rc", purpose_id="p1")]
+        store.add_link(_link("rc", "p2", eligible_from=T0 - _HOUR))
+        lease = T0 + 2 * _HOUR
+        with store.sweep_batch(T0, worker="w", limit=2, lease_until=lease) as batch:
+            assert (batch.claim.worker, batch.claim.lease_until) == ("w", lease)
+            assert [(x.record_id, x.purpose_id) for x in batch.claim.links] == [
+                ("rb", "p2"),
+                ("ra", "p1"),
             ]
-            assert batch.records == store.outlines_of_records(["r000", "r001"])
+            assert [(x.record_id, x.purpose_id) for x in batch.links] == [
+                ("ra", "p1"),
+                ("rb", "p1"),
+                ("rb", "p2"),
+            ]
+            assert batch.records == store.outlines_of_records(["ra", "rb"])
             store.complete_claim(
-                batch.claim.id, worker="w", now=T0, defer=keys[:1], defer_until=T0 + _HOUR
+                batch.claim.id,
+                worker="w",
+                now=T0,
+                defer=[LinkKey(record_id="rb", purpose_id="p2")],
+                defer_until=T0 + _HOUR,
             )
         rest = store.claim_due(T0, worker="w2", limit=10, lease_until=T0 + _HOUR)
-        assert [x.key for x in rest.links] == keys[1:]
+        assert [(x.record_id, x.purpose_id) for x in rest.links] == [
+            ("ra", "p1"),
+            ("rb", "p1"),
+            ("rc", "p2"),
+        ]
+        for limit, until in ((0, lease), (1, T0)):
+            with (
+                pytest.raises(ValueError, match=r"limit|lease"),
+                store.sweep_batch(T0, worker="w", limit=limit, lease_until=until),
+            ):
+                pass  # pragma: no cover - entering raises
+        with (
+            pytest.raises(NaiveDatetimeError),
+            store.sweep_batch(T0.replace(tzinfo=None), worker="w", limit=1, lease_until=lease),
+        ):
+            pass  # pragma: no cover - entering raises
 
     def test_sweep_batch_writes_commit_with_it_or_not_at_all(self, store: Store) -> None:
         keys = _due_links(store, 3)
@@ -531,28 +565,24 @@ class StoreConformance:
             store.delete_records([link.record_id for link in batch.claim.links])
             raise RuntimeError("crash")
         assert store.get_records(["r000", "r001", "r002"]).keys() == {"r000", "r001", "r002"}
-        # After the lease, whether the claim was rolled back or committed first.
+        # A failed batch's links wait for the end of its lease, so a batch that fails
+        # every time does not keep the sweeps from the links behind it.
+        with store.sweep_batch(T0, worker="w", limit=5, lease_until=T0 + _HOUR) as batch:
+            assert [x.key for x in batch.claim.links] == keys[2:]
+            store.complete_claim(
+                batch.claim.id, worker="w", now=T0, defer=keys[2:], defer_until=T0 + 2 * _HOUR
+            )
         at = T0 + _HOUR
-        with store.sweep_batch(at, worker="w", limit=2, lease_until=at + _HOUR) as batch:
+        with store.sweep_batch(at, worker="w", limit=5, lease_until=at + _HOUR) as batch:
             assert [x.key for x in batch.claim.links] == keys[:2]
             store.delete_records([link.record_id for link in batch.claim.links])
             store.complete_claim(batch.claim.id, worker="w", now=at)
         assert store.get_records(["r000", "r001", "r002"]).keys() == {"r002"}
-        with store.sweep_batch(at, worker="w", limit=5, lease_until=at + _HOUR) as batch:
-            assert [x.key for x in batch.claim.links] == keys[2:]
-            store.complete_claim(
-                batch.claim.id, worker="w", now=at, defer=keys[2:], defer_until=at + _HOUR
-            )
         with store.sweep_batch(at, worker="w", limit=5, lease_until=at + _HOUR) as empty:
             assert (empty.claim.links, empty.links, dict(empty.records)) == ((), (), {})
-        later = at + _HOUR
+        later = T0 + 2 * _HOUR
         with store.sweep_batch(later, worker="w", limit=5, lease_until=later + _HOUR) as back:
             assert [x.key for x in back.claim.links] == keys[2:]
-        with (
-            pytest.raises(ValueError, match="lease"),
-            store.sweep_batch(T0, worker="w", limit=1, lease_until=T0),
-        ):
-            pass  # pragma: no cover - entering raises
 
     def test_batch_writes_all_or_nothing(self, store: Store) -> None:
         _subject(store)
