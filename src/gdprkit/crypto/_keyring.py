@@ -567,18 +567,20 @@ class Keyring:
             tombstones = self._store.destroy_keys_of_owners(owners, at=at, reason=reason)
         finally:
             self._evict_owners(owners)
-        by_owner: dict[str, list[tuple[int, int]]] = {owner: [] for owner in owners}
+        by_owner: dict[str, list[tuple[int, int]]] = {}
         for stone in tombstones:
-            by_owner[stone.owner].append((stone.key_id, stone.version))
+            by_owner.setdefault(stone.owner, []).append((stone.key_id, stone.version))
         return [
             ShredReceipt(
                 owner=owner,
-                key_ids=tuple(sorted(k for k, _ in keys)),
-                versions=tuple(sorted(v for _, v in keys)),
+                key_ids=tuple(sorted(k for k, _ in by_owner[owner])),
+                versions=tuple(sorted(v for _, v in by_owner[owner])),
                 at=at,
                 reason=reason,
             )
-            for owner, keys in sorted(by_owner.items())
+            if owner in by_owner
+            else ShredReceipt(owner=owner, key_ids=(), versions=(), at=at, reason=reason)
+            for owner in sorted(owners)
         ]
 
     def _destroy(
