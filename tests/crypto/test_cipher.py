@@ -240,3 +240,17 @@ def test_cache_evicts_least_recently_used(store, provider, clock):
     assert "subject:s-0" in cached
     assert "subject:s-1" not in cached
     assert len(cached) == 3
+
+
+def test_shred_subjects_gives_one_receipt_per_subject_in_owner_order(cipher, keyring):
+    token = cipher.encrypt(b"ada@example.org", ctx(subject="s-2"))
+    cipher.encrypt(b"bob@example.org", ctx(subject="s-3"))
+    receipts = keyring.shred_subjects(["s-2", "s-1", "s-2"], reason="retention")
+    assert [r.owner for r in receipts] == ["subject:s-1", "subject:s-2"]
+    assert (receipts[0].key_ids, receipts[0].versions) == ((), ())
+    assert len(receipts[1].key_ids) == 1
+    assert receipts[1].versions == (1,)
+    assert {r.reason for r in receipts} == {"retention"}
+    with pytest.raises(SubjectErasedError):
+        cipher.decrypt(token, ctx(subject="s-2"))
+    assert cipher.decrypt(cipher.encrypt(b"x", ctx(subject="s-3")), ctx(subject="s-3")) == b"x"
