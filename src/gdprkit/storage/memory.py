@@ -1017,16 +1017,11 @@ def _claim_args(
     """Shared argument checks of ``claim_due`` and ``sweep_batch``; the instants in UTC."""
     now = to_utc(now, what=f"{method}(now)")
     lease_until = to_utc(lease_until, what=f"{method}(lease_until)")
-    _check_claim_args(now, limit, lease_until)
-    return now, lease_until
-
-
-def _check_claim_args(now: dt.datetime, limit: int, lease_until: dt.datetime) -> None:
-    """Shared argument checks of ``claim_due``; backends may reuse them."""
     if limit <= 0:
         raise ValueError("limit must be positive")
     if lease_until <= now:
         raise ValueError("lease_until must be after now")
+    return now, lease_until
 
 
 def _check_defer(

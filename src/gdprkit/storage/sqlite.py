@@ -792,9 +792,13 @@ class SQLiteStore:
         """Lease up to *limit* due, unclaimed links to *worker* until *lease_until*."""
         now, lease_until = _claim_args(now, limit, lease_until, method="claim_due")
         with self._tx(write=True):
-            claim_id, _ = self._claim(now, worker=worker, limit=limit, lease_until=lease_until)
-            links = self._links(
-                "WHERE claim_id = ? ORDER BY eligible_from, record_id, purpose_id", (claim_id,)
+            claim_id, taken = self._claim(now, worker=worker, limit=limit, lease_until=lease_until)
+            links = (
+                self._links(
+                    "WHERE claim_id = ? ORDER BY eligible_from, record_id, purpose_id", (claim_id,)
+                )
+                if taken
+                else []
             )
         return Claim(id=claim_id, worker=worker, lease_until=lease_until, links=links)
 
