@@ -21,6 +21,7 @@ from gdprkit.retention import Effect
 from gdprkit.service import PrivacyService
 from gdprkit.storage.protocol import Store
 from gdprkit.storage.types import HoldScope, LinkState, ReviewState
+from gdprkit.testing.conformance import _as_checked
 
 from .conftest import KEK, customer, replace_purpose
 
@@ -69,6 +70,8 @@ def test_contract_fields_go_when_the_contract_rule_ends_and_invoice_fields_on_th
     ]
     assert disposals[1].due_at == BFL_DUE
     assert "Bokföringslagen" in disposals[1].rule
+    for disposal in disposals:  # made by the engine without the constructor's checks
+        _as_checked(disposal)
 
 
 def test_a_copy_of_shredded_ciphertext_stays_unreadable(service: PrivacyService) -> None:

@@ -32,12 +32,13 @@ import os
 import socket
 import statistics
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
 from gdprkit._args import instant, require_id
 from gdprkit._ids import time_ordered_id
+from gdprkit._unchecked import unchecked
 from gdprkit.crypto import FieldCipher, FieldContext
 from gdprkit.errors import ConflictError, InvalidInputError, NotFoundError
 from gdprkit.legaltime.explain import describe_rule
@@ -263,8 +264,7 @@ class LatenessReport:
     maximum: dt.timedelta | None
 
 
-@attrs.frozen
-class _Assessment:
+class _Assessment(NamedTuple):
     effect: Effect
     reason: str
     action: str | None
@@ -392,6 +392,7 @@ class RetentionEngine:
         if lease <= dt.timedelta(0) or recheck <= dt.timedelta(0):
             raise InvalidInputError("lease and recheck must be positive")
         self._policy = policy
+        self._purposes = {purpose.id: purpose for purpose in policy.purposes}
         self._store = store
         self._keyring = keyring
         self._audit = audit
@@ -412,14 +413,13 @@ class RetentionEngine:
     # --- assessing one due link ------------------------------------------------------
 
     def _purpose(self, purpose_id: str) -> Purpose | None:
-        try:
-            return self._policy.purpose(purpose_id)
-        except NotFoundError:
-            return None
+        return self._purposes.get(purpose_id)
 
     def _reason(self, link: PurposeLink, purpose: Purpose | None) -> str:
         if purpose is None:
             return _UNKNOWN_PURPOSE
+        if not link.triggers:
+            return "retention"
         for event, reason in ENDING_EVENTS.items():
             if link.triggers.get(event) == link.eligible_from and ends_link(purpose, event):
                 return reason
@@ -451,7 +451,11 @@ class RetentionEngine:
             rule = None if purpose is None else purpose.retention
             anonymise = rule is not None and rule.action is DisposalAction.ANONYMISE
             action = "anonymise" if anonymise else "delete"
-        hold_ids = tuple(h.id for h in holds if _covers(h, record, link.purpose_id, removed))
+        hold_ids = (
+            tuple(h.id for h in holds if _covers(h, record, link.purpose_id, removed))
+            if holds
+            else ()
+        )
         if hold_ids:
             return _Assessment(Effect.BLOCKED, reason, action, removed, hold_ids)
         if link.restricted:
@@ -851,7 +855,8 @@ class RetentionEngine:
         elif action == "remove_fields":
             batch.removed.setdefault(record.id, set()).update(categories)
             batch.counts["fields"] += len(categories)
-        disposal = DisposalRecord(
+        disposal = unchecked(  # every part is a value the store or the policy checked
+            DisposalRecord,
             id=time_ordered_id(),
             record_id=record.id,
             subject_id=record.subject_id,
@@ -860,7 +865,7 @@ class RetentionEngine:
             action=action,
             due_at=due_at,
             executed_at=at,
-            fields_removed=categories,
+            fields_removed=tuple(categories),
         )
         batch.disposals.append(disposal)
         return disposal

@@ -29,12 +29,14 @@ import os
 import pathlib
 import sqlite3
 import threading
+import types
 import urllib.parse
 import uuid
 from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 
+from gdprkit._unchecked import unchecked
 from gdprkit.clock import to_utc
 from gdprkit.errors import (
     ClaimLostError,
@@ -59,6 +61,7 @@ from gdprkit.storage.types import (
     Hold,
     HoldScope,
     LinkKey,
+    LinkState,
     PublishedText,
     PurposeLink,
     Record,
@@ -117,6 +120,21 @@ def _id_list(ids: Collection[str]) -> str:
 
 
 _IN_IDS = "IN (SELECT value FROM json_each(?))"
+
+# Rows are read back into values without their constructors' checks (``unchecked``):
+# the schema's constraints admit only what those checks admitted on the way in.
+_LINK_STATES = {state.value: state for state in LinkState}
+_RECORD_KINDS = {kind.value: kind for kind in RecordKind}
+_NO_TRIGGERS: Mapping[str, dt.datetime] = types.MappingProxyType({})
+
+
+@functools.lru_cache(maxsize=1024)
+def _category_ids(text: str) -> tuple[str, ...]:
+    """A record's category ids from their JSON array, sorted.
+
+    Parsed once per distinct array: the records of one kind all hold the same categories.
+    """
+    return tuple(sorted(json.loads(text)))
 
 
 def _sqlite_error(exc: sqlite3.Error) -> StorageError:
@@ -518,16 +536,19 @@ class SQLiteStore:
                 f"FROM record_fields WHERE record_id = records.id) FROM records WHERE id {_IN_IDS}",
                 (_id_list(record_ids),),
             )
-        return {
-            row[0]: RecordOutline(
-                id=row[0],
-                subject_id=row[1],
-                kind=row[2],
-                external_ref=row[3],
-                categories=json.loads(row[4]),
-            )
-            for row in rows
-        }
+        return {row[0]: self._outline_of(row) for row in rows}
+
+    @staticmethod
+    def _outline_of(row: Any, at: int = 0) -> RecordOutline:  # noqa: ANN401 - a row
+        """The outline in *row*'s five columns from *at*: id, subject, kind, ref, categories."""
+        return unchecked(
+            RecordOutline,
+            id=row[at],
+            subject_id=row[at + 1],
+            kind=_RECORD_KINDS[row[at + 2]],
+            external_ref=row[at + 3],
+            categories=_category_ids(row[at + 4]),
+        )
 
     def records_of_subject(self, subject_id: str) -> list[Record]:
         """Return a subject's records by ``(created_at, id)``."""
@@ -609,13 +630,17 @@ class SQLiteStore:
 
     @staticmethod
     def _link_of(row: Any) -> PurposeLink:  # noqa: ANN401 - a row
-        return PurposeLink(
+        triggers = row[3]
+        return unchecked(
+            PurposeLink,
             record_id=row[0],
             purpose_id=row[1],
             created_at=_dt(row[2]),
-            triggers={} if row[3] == "{}" else {k: _dt(v) for k, v in json.loads(row[3]).items()},
+            triggers=_NO_TRIGGERS
+            if triggers == "{}"
+            else types.MappingProxyType({k: _dt(v) for k, v in json.loads(triggers).items()}),
             eligible_from=_opt_dt(row[4]),
-            state=row[5],
+            state=_LINK_STATES[row[5]],
             ended_at=_opt_dt(row[6]),
             end_reason=row[7],
             restricted=bool(row[8]),
@@ -826,9 +851,14 @@ class SQLiteStore:
             )
         return claim_id, taken
 
-    _BATCH_LINKS = (
-        f"SELECT {_LINK_COLUMNS}, claim_id IS ? FROM links WHERE record_id IN "  # noqa: S608 - constant columns
-        "(SELECT record_id FROM links WHERE claim_id = ?) ORDER BY record_id, purpose_id"
+    # Every link of the claimed links' records, whether it is claimed, and its record's
+    # outline (repeated on each of the record's links): the whole batch in one read.
+    _BATCH_ROWS = (
+        f"SELECT {', '.join(f'l.{c}' for c in _LINK_COLUMNS.split(', '))}, l.claim_id IS ?, "  # noqa: S608 - constant columns
+        "r.id, r.subject_id, r.kind, r.external_ref, (SELECT json_group_array(category_id) "
+        "FROM record_fields WHERE record_id = r.id) FROM links l JOIN records r "
+        "ON r.id = l.record_id WHERE l.record_id IN "
+        "(SELECT record_id FROM links WHERE claim_id = ?) ORDER BY l.record_id, l.purpose_id"
     )
 
     @contextlib.contextmanager
@@ -844,32 +874,33 @@ class SQLiteStore:
 
         SQLite has one writer at a time, so the claim is made inside the batch's
         transaction: its write lock keeps every other worker out until the batch
-        commits. The batch's links are read once, the claimed ones marked in the same
-        statement.
+        commits. The batch's links and records are read in one statement, the claimed
+        links marked in it.
         """
         now, lease_until = _claim_args(now, limit, lease_until, method="sweep_batch")
-        failed: list[LinkKey] = []
+        failed: list[PurposeLink] = []
         try:
             with self._tx(write=True):
                 claim_id, taken = self._claim(
                     now, worker=worker, limit=limit, lease_until=lease_until
                 )
-                rows = self._all(self._BATCH_LINKS, (claim_id, claim_id)) if taken else []
+                rows = self._all(self._BATCH_ROWS, (claim_id, claim_id)) if taken else []
                 links = [self._link_of(row) for row in rows]
                 claimed = sorted(
-                    (link for link, row in zip(links, rows, strict=True) if row[-1]),
+                    (link for link, row in zip(links, rows, strict=True) if row[9]),
                     key=lambda x: (x.eligible_from, x.record_id, x.purpose_id),
                 )
                 if self._depth == 1:  # the outermost transaction: it is the batch's own
-                    failed = [link.key for link in claimed]
+                    failed = claimed
                 claim = Claim(id=claim_id, worker=worker, lease_until=lease_until, links=claimed)
-                records = (
-                    self.outlines_of_records({link.record_id for link in claimed}) if taken else {}
-                )
+                records: dict[str, RecordOutline] = {}
+                for row in rows:
+                    if row[0] not in records:
+                        records[row[0]] = self._outline_of(row, 10)
                 yield SweepBatch(claim=claim, links=links, records=records)
                 failed = []
         except Exception:
-            self._hold_back(failed, lease_until)
+            self._hold_back([link.key for link in failed], lease_until)
             raise
 
     def _hold_back(self, keys: Collection[LinkKey], until: dt.datetime) -> None:

@@ -122,6 +122,26 @@ def protocol_mismatches(store: object) -> list[str]:
     return problems
 
 
+def _as_checked(value: Any) -> Any:  # noqa: ANN401 - any attrs value
+    """Assert that *value* is exactly what its class's checked constructor makes of it.
+
+    A backend may build the values it reads back without their constructors' checks
+    (``gdprkit._unchecked``); then every field must already have the converted form:
+    the same value of the same type, datetimes in UTC, mappings read-only.
+    """
+    fields = {f.name: getattr(value, f.name) for f in attrs.fields(type(value))}
+    checked = type(value)(**fields)
+    assert checked == value
+    for name, got in fields.items():
+        want = getattr(checked, name)
+        assert type(got) is type(want), name
+        if isinstance(want, dt.datetime):
+            assert got.tzinfo is want.tzinfo, name
+        if isinstance(want, tuple):
+            assert [type(x) for x in got] == [type(x) for x in want], name
+    return value
+
+
 def _subject(store: Store, subject_id: str = "s1") -> None:
     store.add_subject(Subject(id=subject_id, created_at=T0))
 
@@ -504,6 +524,50 @@ class StoreConformance:
         }
         assert found["r1"].categories == ("email", "name")
         assert store.outlines_of_records([]) == {}
+
+    def test_values_read_back_are_as_their_constructors_make_them(self, store: Store) -> None:
+        _subject(store)
+        _record(store, "r1", fields={"name": b"\x02ct", "email": b"\x01ct"})
+        _record(store, "r2", fields={})
+        triggered = PurposeLink(
+            record_id="r1",
+            purpose_id="p2",
+            created_at=T0.astimezone(_CEST),
+            triggers={"contract_end": T0 - _HOUR, "erasure": T0.astimezone(_CEST)},
+            eligible_from=T0 - _HOUR,
+            restricted=True,
+        )
+        for link in (_link("r1", "p1", eligible_from=T0 - _HOUR), triggered, _link("r2", "p1")):
+            store.add_link(link)
+        ended = attrs.evolve(
+            _link("r2", "p1"), state=LinkState.ENDED, ended_at=T0, end_reason="erasure"
+        )
+        store.update_links([ended])
+        for link in store.links_of_records(["r1", "r2"]):
+            _as_checked(link)
+        assert _as_checked(store.get_link("r1", "p2")) == triggered
+        assert _as_checked(store.get_link("r2", "p1")) == ended
+        for outline in store.outlines_of_records(["r1", "r2"]).values():
+            _as_checked(outline)
+        with store.sweep_batch(T0, worker="w", limit=10, lease_until=T0 + _HOUR) as batch:
+            assert [x.key for x in batch.claim.links] == [_link("r1").key, triggered.key]
+            for link in (*batch.claim.links, *batch.links):
+                _as_checked(link)
+            assert list(batch.records) == ["r1"]
+            _as_checked(batch.records["r1"])
+        disposal = DisposalRecord(
+            id="d1",
+            record_id="r1",
+            subject_id="s1",
+            purpose_ids=["p1", "p2"],
+            rule="x",
+            action="delete",
+            due_at=T0.astimezone(_CEST),
+            executed_at=T0,
+            fields_removed=["email", "name"],
+        )
+        store.add_disposal(disposal)
+        assert _as_checked(store.get_disposal("d1")) == disposal
 
     def test_sweep_batch_reads_the_claimed_records_and_all_their_links(self, store: Store) -> None:
         _subject(store)
