@@ -120,6 +120,7 @@ def _id_list(ids: Collection[str]) -> str:
 
 
 _IN_IDS = "IN (SELECT value FROM json_each(?))"
+_HAS_RETURNING = sqlite3.sqlite_version_info >= (3, 35)
 
 # Rows are read back into values without their constructors' checks (``unchecked``):
 # the schema's constraints admit only what those checks admitted on the way in.
@@ -411,19 +412,25 @@ class SQLiteStore:
             self._run("DELETE FROM blind_index WHERE subject_id = ?", (subject_id,))
             self._run("DELETE FROM subjects WHERE id = ?", (subject_id,))
 
+    _EMPTIED_SUBJECTS = (
+        f"subjects WHERE id {_IN_IDS} "  # noqa: S608 - constant clause
+        "AND NOT EXISTS (SELECT 1 FROM records WHERE records.subject_id = subjects.id)"
+    )
+
     def delete_subjects_without_records(self, subject_ids: Collection[str]) -> list[str]:
-        """Delete those of the subjects that have no records left; return their ids, sorted."""
+        """Delete those of the subjects that have no records left; return their ids, sorted.
+
+        Their blind-index entries go with them (``ON DELETE CASCADE``). One statement
+        where SQLite has ``RETURNING`` (3.35, 2021); before that, a read first.
+        """
+        wanted = (_id_list(subject_ids),)
         with self._tx(write=True):
-            rows = self._all(
-                f"SELECT id FROM subjects WHERE id {_IN_IDS} "  # noqa: S608 - constant clause
-                "AND NOT EXISTS (SELECT 1 FROM records WHERE records.subject_id = subjects.id) "
-                "ORDER BY id",
-                (_id_list(subject_ids),),
-            )
+            if _HAS_RETURNING:
+                rows = self._all(f"DELETE FROM {self._EMPTIED_SUBJECTS} RETURNING id", wanted)  # noqa: S608 - constant clause
+                return sorted(r[0] for r in rows)
+            rows = self._all(f"SELECT id FROM {self._EMPTIED_SUBJECTS} ORDER BY id", wanted)  # noqa: S608 - constant clause
             gone = [r[0] for r in rows]
-            doomed = (_id_list(gone),)
-            self._run(f"DELETE FROM blind_index WHERE subject_id {_IN_IDS}", doomed)  # noqa: S608 - constant clause
-            self._run(f"DELETE FROM subjects WHERE id {_IN_IDS}", doomed)  # noqa: S608 - constant clause
+            self._run(f"DELETE FROM subjects WHERE id {_IN_IDS}", (_id_list(gone),))  # noqa: S608 - constant clause
             return gone
 
     def add_blind_index(self, entry: BlindIndexEntry) -> None:

@@ -14,21 +14,19 @@ dictionaries are documented to carry ids and hashes only (Art. 5(1)(c), 32).
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import functools
 import hashlib
 import json
 import types
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from gdprkit._canonical import canonical_encoder, canonical_str, canonical_str_list
 from gdprkit.clock import to_utc
-
-if TYPE_CHECKING:
-    import datetime as dt
 
 __all__ = [
     "AuditEntry",
@@ -512,10 +510,11 @@ class PublishedText:
         )
 
 
-@functools.lru_cache(maxsize=16)
-def _isoformat(value: dt.datetime) -> str:
-    """*value* (UTC) in ISO 8601, written once for all the disposals a batch executes at once."""
-    return value.isoformat()
+# A sweep handles due links in due order and executes a batch at one instant, so
+# consecutive disposal records repeat their instants and their id lists: these are
+# written once per distinct value (only ever given UTC datetimes and tuples).
+_isoformat = functools.lru_cache(maxsize=64, typed=True)(dt.datetime.isoformat)
+_str_list = functools.lru_cache(maxsize=256)(canonical_str_list)
 
 
 @attrs.frozen(kw_only=True)
@@ -556,11 +555,11 @@ class DisposalRecord:
         # isoformat, spelled out in sorted key order: a sweep takes one per disposal.
         text = (
             f'{{"action":{canonical_str(self.action)},'
-            f'"due_at":"{self.due_at.isoformat()}",'
+            f'"due_at":"{_isoformat(self.due_at)}",'
             f'"executed_at":"{_isoformat(self.executed_at)}",'
-            f'"fields_removed":{canonical_str_list(self.fields_removed)},'
+            f'"fields_removed":{_str_list(self.fields_removed)},'
             f'"id":{canonical_str(self.id)},'
-            f'"purpose_ids":{canonical_str_list(self.purpose_ids)},'
+            f'"purpose_ids":{_str_list(self.purpose_ids)},'
             f'"record_id":{canonical_str(self.record_id)},'
             f'"rule":{canonical_str(self.rule)},'
             f'"subject_id":{canonical_str(self.subject_id)}}}'
