@@ -429,7 +429,7 @@ class RetentionEngine:
         self,
         link: PurposeLink,
         record: RecordOutline,
-        links: Sequence[PurposeLink],
+        links: Iterable[PurposeLink],
         holds: Sequence[Hold],
     ) -> _Assessment:
         purpose = self._purpose(link.purpose_id)
@@ -649,7 +649,7 @@ class RetentionEngine:
                 or link.eligible_from > at
             ):
                 continue  # changed since it was claimed: no longer due
-            found = self._assess(link, record, list(view[record.id].values()), holds)
+            found = self._assess(link, record, view[record.id].values(), holds)
             if found.effect is Effect.BLOCKED:
                 batch.deferred.append(link.key)
                 batch.counts["deferred"] += 1

@@ -89,7 +89,9 @@ _MAGIC = b"SQLite format 3\x00"
 
 
 def _us(value: dt.datetime, what: str) -> int:
-    return (to_utc(value, what=what) - _EPOCH) // _MICRO
+    if type(value) is not dt.datetime or value.tzinfo is not dt.UTC:
+        value = to_utc(value, what=what)  # refuses what is not an aware datetime
+    return (value - _EPOCH) // _MICRO
 
 
 def _opt_us(value: dt.datetime | None, what: str) -> int | None:

@@ -515,6 +515,7 @@ class PublishedText:
 # written once per distinct value (only ever given UTC datetimes and tuples).
 _isoformat = functools.lru_cache(maxsize=64, typed=True)(dt.datetime.isoformat)
 _str_list = functools.lru_cache(maxsize=256)(canonical_str_list)
+_rule_str = functools.lru_cache(maxsize=256)(canonical_str)  # one wording per purpose and reason
 
 
 @attrs.frozen(kw_only=True)
@@ -561,7 +562,7 @@ class DisposalRecord:
             f'"id":{canonical_str(self.id)},'
             f'"purpose_ids":{_str_list(self.purpose_ids)},'
             f'"record_id":{canonical_str(self.record_id)},'
-            f'"rule":{canonical_str(self.rule)},'
+            f'"rule":{_rule_str(self.rule)},'
             f'"subject_id":{canonical_str(self.subject_id)}}}'
         )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
