@@ -39,6 +39,7 @@ import attrs
 from gdprkit._args import instant, require_id
 from gdprkit._ids import time_ordered_id
 from gdprkit._unchecked import unchecked
+from gdprkit.clock import to_utc
 from gdprkit.crypto import FieldCipher, FieldContext
 from gdprkit.errors import ConflictError, InvalidInputError, NotFoundError
 from gdprkit.legaltime.explain import describe_rule
@@ -863,7 +864,7 @@ class RetentionEngine:
             purpose_ids=(purpose_id,),
             rule=rule,
             action=action,
-            due_at=due_at,
+            due_at=to_utc(due_at, what="due_at"),  # as a store of your own returned it
             executed_at=at,
             fields_removed=tuple(categories),
         )

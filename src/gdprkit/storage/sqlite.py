@@ -122,7 +122,7 @@ def _id_list(ids: Collection[str]) -> str:
 
 
 _IN_IDS = "IN (SELECT value FROM json_each(?))"
-_HAS_RETURNING = sqlite3.sqlite_version_info >= (3, 35)
+_HAS_RETURNING = sqlite3.sqlite_version_info >= (3, 35, 5)  # 3.35.0-4 had RETURNING bugs
 
 # Rows are read back into values without their constructors' checks (``unchecked``):
 # the schema's constraints admit only what those checks admitted on the way in.
@@ -423,7 +423,7 @@ class SQLiteStore:
         """Delete those of the subjects that have no records left; return their ids, sorted.
 
         Their blind-index entries go with them (``ON DELETE CASCADE``). One statement
-        where SQLite has ``RETURNING`` (3.35, 2021); before that, a read first.
+        where SQLite has a sound ``RETURNING`` (3.35.5, 2021); before that, a read first.
         """
         wanted = (_id_list(subject_ids),)
         with self._tx(write=True):

@@ -512,8 +512,14 @@ class PublishedText:
 
 # A sweep handles due links in due order and executes a batch at one instant, so
 # consecutive disposal records repeat their instants and their id lists: these are
-# written once per distinct value (only ever given UTC datetimes and tuples).
-_isoformat = functools.lru_cache(maxsize=64, typed=True)(dt.datetime.isoformat)
+# written once per distinct value. Equal datetimes in different offsets would share an
+# entry, so the cache is only ever given UTC ones (the record's converter, and the
+# engine's ``to_utc`` where it builds records unchecked).
+@functools.lru_cache(maxsize=64, typed=True)
+def _isoformat(value: dt.datetime) -> str:
+    return value.isoformat()
+
+
 _str_list = functools.lru_cache(maxsize=256)(canonical_str_list)
 _rule_str = functools.lru_cache(maxsize=256)(canonical_str)  # one wording per purpose and reason
 

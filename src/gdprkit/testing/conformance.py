@@ -32,7 +32,7 @@ import inspect
 import multiprocessing
 import pathlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -127,19 +127,34 @@ def _as_checked(value: Any) -> Any:  # noqa: ANN401 - any attrs value
 
     A backend may build the values it reads back without their constructors' checks
     (``gdprkit._unchecked``); then every field must already have the converted form:
-    the same value of the same type, datetimes in UTC, mappings read-only.
+    the same value of the same type, datetimes in UTC, mappings read-only with UTC
+    instants, and a field without a converter of its declared type.
     """
-    fields = {f.name: getattr(value, f.name) for f in attrs.fields(type(value))}
-    checked = type(value)(**fields)
+    cls = type(value)
+    fields = {f.name: getattr(value, f.name) for f in attrs.fields(cls)}
+    checked = cls(**fields)
     assert checked == value
+    declared = {f.name: f.type for f in attrs.fields(attrs.resolve_types(cls))}
     for name, got in fields.items():
         want = getattr(checked, name)
-        assert type(got) is type(want), name
-        if isinstance(want, dt.datetime):
-            assert got.tzinfo is want.tzinfo, name
-        if isinstance(want, tuple):
-            assert [type(x) for x in got] == [type(x) for x in want], name
+        _same_form(got, want, name)
+        if isinstance(declared[name], type) and declared[name] is not Any:
+            assert type(got) is declared[name], name
     return value
+
+
+def _same_form(got: object, want: object, name: str) -> None:
+    assert type(got) is type(want), name
+    if isinstance(want, dt.datetime):
+        assert isinstance(got, dt.datetime)
+        assert got.tzinfo is want.tzinfo, name
+    if isinstance(want, tuple):
+        assert isinstance(got, tuple)
+        assert [type(x) for x in got] == [type(x) for x in want], name
+    if isinstance(want, Mapping):
+        assert isinstance(got, Mapping)
+        for key, item in want.items():
+            _same_form(got[key], item, f"{name}[{key!r}]")
 
 
 def _subject(store: Store, subject_id: str = "s1") -> None:
@@ -647,6 +662,23 @@ class StoreConformance:
         later = T0 + 2 * _HOUR
         with store.sweep_batch(later, worker="w", limit=5, lease_until=later + _HOUR) as back:
             assert [x.key for x in back.claim.links] == keys[2:]
+
+    def test_a_failed_batch_holds_back_only_the_links_it_claimed(self, store: Store) -> None:
+        _subject(store)
+        _record(store, "r1")
+        store.add_link(_link("r1", "p1", eligible_from=T0 - 2 * _HOUR))
+        store.add_link(_link("r1", "p2", eligible_from=T0 - _HOUR))
+        with (
+            pytest.raises(RuntimeError, match="crash"),
+            store.sweep_batch(T0, worker="w", limit=1, lease_until=T0 + _HOUR) as batch,
+        ):
+            assert [x.purpose_id for x in batch.claim.links] == ["p1"]
+            assert [x.purpose_id for x in batch.links] == ["p1", "p2"]
+            raise RuntimeError("crash")
+        # The record's other link was read with the batch but never claimed: it is due now.
+        with store.sweep_batch(T0, worker="w", limit=5, lease_until=T0 + _HOUR) as batch:
+            assert [x.purpose_id for x in batch.claim.links] == ["p2"]
+            store.complete_claim(batch.claim.id, worker="w", now=T0)
 
     def test_batch_writes_all_or_nothing(self, store: Store) -> None:
         _subject(store)
