@@ -38,7 +38,6 @@ import attrs
 
 from gdprkit._args import instant, require_id
 from gdprkit._ids import time_ordered_id
-from gdprkit._unchecked import unchecked
 from gdprkit.clock import to_utc
 from gdprkit.crypto import FieldCipher, FieldContext
 from gdprkit.errors import ConflictError, InvalidInputError, NotFoundError
@@ -46,6 +45,7 @@ from gdprkit.legaltime.explain import describe_rule
 from gdprkit.policy.vocab import DisposalAction
 from gdprkit.retention.schedule import ENDING_EVENTS, ends_link
 from gdprkit.retention.tasks import Backoff, TaskRunReport
+from gdprkit.storage._unchecked import disposal_record
 from gdprkit.storage.types import (
     DisposalRecord,
     DisposalTask,
@@ -856,8 +856,7 @@ class RetentionEngine:
         elif action == "remove_fields":
             batch.removed.setdefault(record.id, set()).update(categories)
             batch.counts["fields"] += len(categories)
-        disposal = unchecked(  # every part is a value the store or the policy checked
-            DisposalRecord,
+        disposal = disposal_record(  # every part is a value the store or the policy checked
             id=time_ordered_id(),
             record_id=record.id,
             subject_id=record.subject_id,

@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 
-from gdprkit._unchecked import unchecked
 from gdprkit.clock import to_utc
 from gdprkit.errors import (
     ClaimLostError,
@@ -47,6 +46,7 @@ from gdprkit.errors import (
     StorageError,
 )
 from gdprkit.storage._sqlite_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from gdprkit.storage._unchecked import purpose_link, record_outline
 from gdprkit.storage.keys import KeyTombstone, WrappedKey
 from gdprkit.storage.memory import _check_defer, _claim_args
 from gdprkit.storage.types import (
@@ -124,7 +124,7 @@ def _id_list(ids: Collection[str]) -> str:
 _IN_IDS = "IN (SELECT value FROM json_each(?))"
 _HAS_RETURNING = sqlite3.sqlite_version_info >= (3, 35, 5)  # 3.35.0-4 had RETURNING bugs
 
-# Rows are read back into values without their constructors' checks (``unchecked``):
+# Rows are read back into values without their constructors' checks (``_unchecked``):
 # the schema's constraints admit only what those checks admitted on the way in.
 _LINK_STATES = {state.value: state for state in LinkState}
 _RECORD_KINDS = {kind.value: kind for kind in RecordKind}
@@ -550,8 +550,7 @@ class SQLiteStore:
     @staticmethod
     def _outline_of(row: Any, at: int = 0) -> RecordOutline:  # noqa: ANN401 - a row
         """The outline in *row*'s five columns from *at*: id, subject, kind, ref, categories."""
-        return unchecked(
-            RecordOutline,
+        return record_outline(
             id=row[at],
             subject_id=row[at + 1],
             kind=_RECORD_KINDS[row[at + 2]],
@@ -640,8 +639,7 @@ class SQLiteStore:
     @staticmethod
     def _link_of(row: Any) -> PurposeLink:  # noqa: ANN401 - a row
         triggers = row[3]
-        return unchecked(
-            PurposeLink,
+        return purpose_link(
             record_id=row[0],
             purpose_id=row[1],
             created_at=_dt(row[2]),

@@ -126,9 +126,9 @@ def _as_checked(value: Any) -> Any:  # noqa: ANN401 - any attrs value
     """Assert that *value* is exactly what its class's checked constructor makes of it.
 
     A backend may build the values it reads back without their constructors' checks
-    (``gdprkit._unchecked``); then every field must already have the converted form:
-    the same value of the same type, datetimes in UTC, mappings read-only with UTC
-    instants, and a field without a converter of its declared type.
+    (as ``gdprkit.storage._unchecked`` does); then every field must already have the
+    converted form: the same value of the same type, datetimes in UTC, mappings
+    read-only with UTC instants, and a field without a converter of its declared type.
     """
     cls = type(value)
     fields = {f.name: getattr(value, f.name) for f in attrs.fields(cls)}
