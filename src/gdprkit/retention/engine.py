@@ -435,6 +435,7 @@ class RetentionEngine:
     ) -> _Assessment:
         purpose = self._purpose(link.purpose_id)
         reason = self._reason(link, purpose)
+        rule = None if purpose is None else purpose.retention
         others = [o for o in links if o.state is LinkState.LIVE and o.purpose_id != link.purpose_id]
         if others:
             keep: set[str] = set()
@@ -449,7 +450,6 @@ class RetentionEngine:
         else:
             removed = record.categories
             effect = Effect.DISPOSE_RECORD
-            rule = None if purpose is None else purpose.retention
             anonymise = rule is not None and rule.action is DisposalAction.ANONYMISE
             action = "anonymise" if anonymise else "delete"
         hold_ids = (
@@ -462,7 +462,6 @@ class RetentionEngine:
         if link.restricted:
             # Art. 18: a restricted link is stored, not used and not erased.
             return _Assessment(Effect.BLOCKED, reason, action, removed)
-        rule = None if purpose is None else purpose.retention
         if reason == "retention" and rule is not None and rule.action is DisposalAction.REVIEW:
             review_id = _review_id(link)
             task = self._store.get_review(review_id)
