@@ -124,8 +124,10 @@ def _id_list(ids: Collection[str]) -> str:
 _IN_IDS = "IN (SELECT value FROM json_each(?))"
 _HAS_RETURNING = sqlite3.sqlite_version_info >= (3, 35, 5)  # 3.35.0-4 had RETURNING bugs
 
-# Rows are read back into values without their constructors' checks (``_unchecked``):
-# the schema's constraints admit only what those checks admitted on the way in.
+# The rows a sweep reads become values without their constructors' checks
+# (``_unchecked``): only checked values were stored, and the reading below converts them
+# back exactly (UTC datetimes, enum members, whose values the schema's CHECKs restrict,
+# sorted category tuples, read-only trigger maps).
 _LINK_STATES = {state.value: state for state in LinkState}
 _RECORD_KINDS = {kind.value: kind for kind in RecordKind}
 _NO_TRIGGERS: Mapping[str, dt.datetime] = types.MappingProxyType({})
