@@ -242,15 +242,19 @@ def test_cache_evicts_least_recently_used(store, provider, clock):
     assert len(cached) == 3
 
 
-def test_shred_subjects_gives_one_receipt_per_subject_in_owner_order(cipher, keyring):
+def test_shred_subjects_returns_the_tombstones_by_owner_and_version(cipher, keyring, store):
     token = cipher.encrypt(b"ada@example.org", ctx(subject="s-2"))
+    keyring.rotate("s-2")
     cipher.encrypt(b"bob@example.org", ctx(subject="s-3"))
-    receipts = keyring.shred_subjects(["s-2", "s-1", "s-2"], reason="retention")
-    assert [r.owner for r in receipts] == ["subject:s-1", "subject:s-2"]
-    assert (receipts[0].key_ids, receipts[0].versions) == ((), ())
-    assert len(receipts[1].key_ids) == 1
-    assert receipts[1].versions == (1,)
-    assert {r.reason for r in receipts} == {"retention"}
+    cipher.encrypt(b"eve@example.org", ctx(subject="s-0"))
+    stones = keyring.shred_subjects(["s-2", "s-1", "s-0", "s-2"], reason="retention")
+    assert [(s.owner, s.version) for s in stones] == [
+        ("subject:s-0", 1),
+        ("subject:s-2", 1),
+        ("subject:s-2", 2),
+    ]  # none for s-1, which had no key
+    assert {s.reason for s in stones} == {"retention"}
+    assert all(store.get_key_tombstone(s.key_id) == s for s in stones)
     with pytest.raises(SubjectErasedError):
         cipher.decrypt(token, ctx(subject="s-2"))
     assert cipher.decrypt(cipher.encrypt(b"x", ctx(subject="s-3")), ctx(subject="s-3")) == b"x"

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from gdprkit.clock import Clock, SystemClock, to_utc
 from gdprkit.crypto._token import header_for, invalid_token, key_id_of, length_prefixed
 from gdprkit.errors import ConflictError, CryptoError, KeyProviderError, SubjectErasedError
-from gdprkit.storage.keys import KeyStore, WrappedKey, subject_key_owner
+from gdprkit.storage.keys import KeyStore, KeyTombstone, WrappedKey, subject_key_owner
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -554,12 +554,14 @@ class Keyring:
         """
         return self._destroy(subject_key_owner(subject_id), versions=versions, reason=reason)
 
-    def shred_subjects(self, subject_ids: Collection[str], *, reason: str) -> list[ShredReceipt]:
+    def shred_subjects(self, subject_ids: Collection[str], *, reason: str) -> list[KeyTombstone]:
         """Destroy every key of each of several subjects, as :meth:`shred` does for one.
 
         The retention engine's batch form: one store call for a whole batch of subjects
-        whose last record went (Art. 17; Art. 5(1)(e)). Returns one receipt per
-        subject, in the order of their owner names.
+        whose last record went (Art. 17; Art. 5(1)(e)). Returns the tombstones the store
+        left, ordered by owner and version: the durable proof of what was destroyed, and
+        none for a subject that had no key. (:meth:`shred` returns a receipt for its one
+        subject; a batch of a thousand would build a thousand receipts nobody reads.)
         """
         owners = {subject_key_owner(s) for s in subject_ids}
         at = to_utc(self._clock.now(), what="Clock.now()")
@@ -567,21 +569,7 @@ class Keyring:
             tombstones = self._store.destroy_keys_of_owners(owners, at=at, reason=reason)
         finally:
             self._evict_owners(owners)
-        by_owner: dict[str, list[tuple[int, int]]] = {}
-        for stone in tombstones:
-            by_owner.setdefault(stone.owner, []).append((stone.key_id, stone.version))
-        return [
-            ShredReceipt(
-                owner=owner,
-                key_ids=tuple(sorted(k for k, _ in by_owner[owner])),
-                versions=tuple(sorted(v for _, v in by_owner[owner])),
-                at=at,
-                reason=reason,
-            )
-            if owner in by_owner
-            else ShredReceipt(owner=owner, key_ids=(), versions=(), at=at, reason=reason)
-            for owner in sorted(owners)
-        ]
+        return sorted(tombstones, key=lambda stone: (stone.owner, stone.version, stone.key_id))
 
     def _destroy(
         self, owner: str, *, versions: Collection[int] | None, reason: str
