@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import attrs
 
 from gdprkit._args import instant, require_id
-from gdprkit._ids import time_ordered_id
+from gdprkit._ids import TimeOrderedIds
 from gdprkit.clock import to_utc
 from gdprkit.crypto import FieldCipher, FieldContext
 from gdprkit.errors import ConflictError, InvalidInputError, NotFoundError
@@ -295,6 +295,7 @@ class _Batch:
     removed: dict[str, set[str]] = attrs.Factory(dict)
     deleted: dict[str, str] = attrs.Factory(dict)
     tasks: list[DisposalTask] = attrs.Factory(list)
+    new_id: TimeOrderedIds = attrs.Factory(TimeOrderedIds)
 
     def details(self, links: int) -> dict[str, int | None]:
         """The audit entry's details: counts only."""
@@ -806,7 +807,7 @@ class RetentionEngine:
         if record.kind is RecordKind.REFERENCED and found.effect is not Effect.END_LINK:
             batch.tasks.append(
                 DisposalTask(
-                    id=time_ordered_id(),
+                    id=batch.new_id(),
                     record_id=record.id,
                     subject_id=record.subject_id,
                     external_ref=record.external_ref,
@@ -856,7 +857,7 @@ class RetentionEngine:
             batch.removed.setdefault(record.id, set()).update(categories)
             batch.counts["fields"] += len(categories)
         disposal = disposal_record(  # every part is a value the store or the policy checked
-            id=time_ordered_id(),
+            id=batch.new_id(),
             record_id=record.id,
             subject_id=record.subject_id,
             purpose_ids=(purpose_id,),
