@@ -224,6 +224,9 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._depth = 0
         self._doomed = False
+        # Claims a running sweep_batch took without marking their links, by id: the
+        # keys they hold (see sweep_batch).
+        self._unmarked: dict[str, frozenset[tuple[str, str]]] = {}
         if self._path != ":memory:":
             _preflight(self._path)
         try:
@@ -836,6 +839,14 @@ class SQLiteStore:
             )
         return Claim(id=claim_id, worker=worker, lease_until=lease_until, links=links)
 
+    # The due links a claim takes, in due order: live, due by *now*, and not leased to a
+    # running claim or deferred past *now*. Parameters: now, now, limit.
+    _DUE = (
+        "FROM links WHERE state = 'live' AND eligible_from <= ? "
+        "AND (lease_until IS NULL OR lease_until <= ?) "
+        "ORDER BY eligible_from, record_id, purpose_id LIMIT ?"
+    )
+
     def _claim(
         self, now: dt.datetime, *, worker: str, limit: int, lease_until: dt.datetime
     ) -> tuple[str, int]:
@@ -847,27 +858,63 @@ class SQLiteStore:
         now_us, lease_us = _us(now, "now"), _us(lease_until, "lease_until")
         claim_id = uuid.uuid4().hex
         taken = self._run(
-            "UPDATE links SET claim_id = ?, lease_until = ? WHERE rowid IN ("
-            "SELECT rowid FROM links WHERE state = 'live' AND eligible_from <= ? "
-            "AND (lease_until IS NULL OR lease_until <= ?) "
-            "ORDER BY eligible_from, record_id, purpose_id LIMIT ?)",
+            "UPDATE links SET claim_id = ?, lease_until = ? "  # noqa: S608 - constant clause
+            f"WHERE rowid IN (SELECT rowid {self._DUE})",
             (claim_id, lease_us, now_us, now_us, limit),
         ).rowcount
         if taken:
-            self._run(
-                "INSERT INTO claims (id, worker, lease_until, completed) VALUES (?, ?, ?, 0)",
-                (claim_id, worker, lease_us),
-            )
+            self._add_claim(claim_id, worker, lease_us)
         return claim_id, taken
 
-    # Every link of the claimed links' records, whether it is claimed, and its record's
-    # outline (repeated on each of the record's links): the whole batch in one read.
+    def _add_claim(self, claim_id: str, worker: str, lease_us: int) -> None:
+        self._run(
+            "INSERT INTO claims (id, worker, lease_until, completed) VALUES (?, ?, ?, 0)",
+            (claim_id, worker, lease_us),
+        )
+
+    def _take_due(
+        self, now: dt.datetime, *, claim_id: str, worker: str, limit: int, lease_until: dt.datetime
+    ) -> list[tuple[str, str]]:
+        """Take up to *limit* due links for a batch without marking them; their keys in due order.
+
+        For :meth:`sweep_batch` only, inside its write transaction: no other connection
+        can see or take the links before it commits, so marks would be written only to be
+        cleared again by :meth:`complete_claim` in the same transaction. A link still
+        carrying an expired lease or deferral has it cleared, as completing a marked
+        claim would. The claim itself is stored (so :meth:`complete_claim` checks it as
+        any other) when anything is due.
+        """
+        now_us = _us(now, "now")
+        rows = self._all(
+            "SELECT record_id, purpose_id, claim_id IS NOT NULL OR lease_until IS NOT NULL "
+            + self._DUE,
+            (now_us, now_us, limit),
+        )
+        leftover = [(record_id, purpose_id) for record_id, purpose_id, old in rows if old]
+        if leftover:
+            self._many(
+                "UPDATE links SET claim_id = NULL, lease_until = NULL "
+                "WHERE record_id = ? AND purpose_id = ?",
+                leftover,
+            )
+        if rows:
+            self._add_claim(claim_id, worker, _us(lease_until, "lease_until"))
+        return [(record_id, purpose_id) for record_id, purpose_id, _ in rows]
+
+    def _mark(self, claim_id: str, keys: Collection[tuple[str, str]], lease_us: int) -> None:
+        """Mark a batch's links claimed, as :meth:`_claim` would have (see :meth:`sweep_batch`)."""
+        self._many(
+            "UPDATE links SET claim_id = ?, lease_until = ? WHERE record_id = ? AND purpose_id = ?",
+            [(claim_id, lease_us, record_id, purpose_id) for record_id, purpose_id in keys],
+        )
+
+    # Every link of the batch's records and its record's outline (repeated on each of the
+    # record's links): the whole batch in one read. Parameter: the record ids (_id_list).
     _BATCH_ROWS = (
-        f"SELECT {', '.join(f'l.{c}' for c in _LINK_COLUMNS.split(', '))}, l.claim_id IS ?, "  # noqa: S608 - constant columns
+        f"SELECT {', '.join(f'l.{c}' for c in _LINK_COLUMNS.split(', '))}, "  # noqa: S608 - constant columns
         "r.id, r.subject_id, r.kind, r.external_ref, (SELECT json_group_array(category_id) "
         "FROM record_fields WHERE record_id = r.id) FROM links l JOIN records r "
-        "ON r.id = l.record_id WHERE l.record_id IN "
-        "(SELECT record_id FROM links WHERE claim_id = ?) ORDER BY l.record_id, l.purpose_id"
+        f"ON r.id = l.record_id WHERE l.record_id {_IN_IDS} ORDER BY l.record_id, l.purpose_id"
     )
 
     @contextlib.contextmanager
@@ -883,34 +930,46 @@ class SQLiteStore:
 
         SQLite has one writer at a time, so the claim is made inside the batch's
         transaction: its write lock keeps every other worker out until the batch
-        commits. The batch's links and records are read in one statement, the claimed
-        links marked in it.
+        commits, and no other connection sees the batch's links before then. So the
+        links are not marked as claimed (:meth:`complete_claim` would clear the marks
+        before anyone could see them, and writing them cost a twentieth of a sweep):
+        the claim is stored and its keys kept here, and :meth:`complete_claim` defers by
+        key. A batch whose block ends without completing it has its links marked then,
+        so they stay leased as a :meth:`claim_due` claim's would. The batch's links and
+        records are read in one statement.
         """
         now, lease_until = _claim_args(now, limit, lease_until, method="sweep_batch")
+        claim_id = uuid.uuid4().hex
         failed: list[PurposeLink] = []
         try:
             with self._tx(write=True):
-                claim_id, taken = self._claim(
-                    now, worker=worker, limit=limit, lease_until=lease_until
+                keys = self._take_due(
+                    now, claim_id=claim_id, worker=worker, limit=limit, lease_until=lease_until
                 )
-                rows = self._all(self._BATCH_ROWS, (claim_id, claim_id)) if taken else []
+                rows = (
+                    self._all(self._BATCH_ROWS, (_id_list({r for r, _ in keys}),)) if keys else []
+                )
                 links = [self._link_of(row) for row in rows]
-                claimed = sorted(
-                    (link for link, row in zip(links, rows, strict=True) if row[9]),
-                    key=lambda x: (x.eligible_from, x.record_id, x.purpose_id),
-                )
+                by_key = {(link.record_id, link.purpose_id): link for link in links}
+                claimed = [by_key[key] for key in keys]
                 if self._depth == 1:  # the outermost transaction: it is the batch's own
                     failed = claimed
                 claim = Claim(id=claim_id, worker=worker, lease_until=lease_until, links=claimed)
                 records: dict[str, RecordOutline] = {}
                 for row in rows:
                     if row[0] not in records:
-                        records[row[0]] = self._outline_of(row, 10)
+                        records[row[0]] = self._outline_of(row, 9)
+                if keys:
+                    self._unmarked[claim_id] = frozenset(keys)
                 yield SweepBatch(claim=claim, links=links, records=records)
+                if claim_id in self._unmarked:  # not completed in the block: mark it after all
+                    self._mark(claim_id, keys, _us(lease_until, "lease_until"))
                 failed = []
         except Exception:
             self._hold_back([link.key for link in failed], lease_until)
             raise
+        finally:
+            self._unmarked.pop(claim_id, None)
 
     def _hold_back(self, keys: Collection[LinkKey], until: dt.datetime) -> None:
         """Keep a failed batch's links out of the pool until *until*, as a lease would.
@@ -952,8 +1011,20 @@ class SQLiteStore:
             if row[1] <= now_us:
                 raise ClaimLostError("claim lease ended before completion")
             self._run("UPDATE claims SET completed = 1 WHERE id = ?", (claim_id,))
-            if until is not None:
-                until_us = _us(until, "defer_until")
+            until_us = None if until is None else _us(until, "defer_until")
+            taken = self._unmarked.pop(claim_id, None)
+            if taken is not None:  # a sweep_batch's claim, completed in its block: no marks
+                if until_us is not None:
+                    self._many(
+                        "UPDATE links SET lease_until = ? WHERE record_id = ? AND purpose_id = ?",
+                        [
+                            (until_us, key.record_id, key.purpose_id)
+                            for key in set(defer)
+                            if (key.record_id, key.purpose_id) in taken
+                        ],
+                    )
+                return
+            if until_us is not None:
                 for key in set(defer):
                     self._run(
                         "UPDATE links SET claim_id = NULL, lease_until = ? "

@@ -680,6 +680,65 @@ class StoreConformance:
             assert [x.purpose_id for x in batch.claim.links] == ["p2"]
             store.complete_claim(batch.claim.id, worker="w", now=T0)
 
+    def test_a_batch_left_uncompleted_keeps_its_links_leased(self, store: Store) -> None:
+        keys = _due_links(store, 3)
+        lease = T0 + _HOUR
+        with store.sweep_batch(T0, worker="w", limit=2, lease_until=lease) as batch:
+            pass  # handled nothing and did not complete: the claim commits with the block
+        assert [x.key for x in batch.claim.links] == keys[:2]
+        other = store.claim_due(T0, worker="w2", limit=5, lease_until=lease)
+        assert [x.key for x in other.links] == keys[2:]
+        # Completed later, it defers and releases as asked, and only its own links.
+        store.complete_claim(
+            batch.claim.id,
+            worker="w",
+            now=T0,
+            defer=[keys[0], keys[2]],
+            defer_until=T0 + 2 * _HOUR,
+        )
+        again = store.claim_due(T0, worker="w3", limit=5, lease_until=lease)
+        assert [x.key for x in again.links] == [keys[1]]
+
+    def test_a_batch_defers_only_its_own_links(self, store: Store) -> None:
+        keys = _due_links(store, 3)
+        lease = T0 + _HOUR
+        with store.sweep_batch(T0, worker="w", limit=2, lease_until=lease) as batch:
+            store.complete_claim(
+                batch.claim.id,
+                worker="w",
+                now=T0,
+                defer=[keys[0], keys[2]],  # keys[2] was not claimed: left alone
+                defer_until=T0 + 2 * _HOUR,
+            )
+        rest = store.claim_due(T0, worker="w2", limit=5, lease_until=lease)
+        assert [x.key for x in rest.links] == keys[1:]
+        store.complete_claim(rest.id, worker="w2", now=T0)
+        assert store.release_deferrals() == 1
+        with store.sweep_batch(T0, worker="w", limit=5, lease_until=lease) as batch:
+            assert [x.key for x in batch.claim.links] == keys
+            store.complete_claim(batch.claim.id, worker="w", now=T0)
+
+    def test_a_batch_takes_over_expired_leases_and_leaves_none_behind(self, store: Store) -> None:
+        keys = _due_links(store, 3)
+        lost = store.claim_due(T0, worker="w0", limit=1, lease_until=T0 + _HOUR)
+        first = store.claim_due(T0, worker="w1", limit=1, lease_until=T0 + _HOUR)
+        store.complete_claim(first.id, worker="w1", now=T0, defer=[keys[1]], defer_until=T0 + _HOUR)
+        later = T0 + 2 * _HOUR  # w0's lease and keys[1]'s deferral have both ended
+        with store.sweep_batch(later, worker="w", limit=5, lease_until=later + _HOUR) as batch:
+            assert [x.key for x in batch.claim.links] == keys
+            store.update_links(
+                [
+                    attrs.evolve(link, state=LinkState.ENDED, ended_at=later)
+                    for link in batch.claim.links
+                ]
+            )
+            store.complete_claim(batch.claim.id, worker="w", now=later)
+        with pytest.raises(ClaimLostError):
+            store.complete_claim(lost.id, worker="w0", now=later)
+        assert store.release_deferrals() == 0  # no lease is left on the ended links
+        ended = [store.get_link(k.record_id, k.purpose_id) for k in keys]
+        assert all(link is not None and link.state is LinkState.ENDED for link in ended)
+
     def test_batch_writes_all_or_nothing(self, store: Store) -> None:
         _subject(store)
         for record_id in ("r1", "r2", "r3"):
