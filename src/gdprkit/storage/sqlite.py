@@ -225,8 +225,8 @@ class SQLiteStore:
         self._depth = 0
         self._doomed = False
         # Claims a running sweep_batch took without marking their links, by id: the
-        # keys they hold (see sweep_batch).
-        self._unmarked: dict[str, frozenset[tuple[str, str]]] = {}
+        # keys they hold and their lease (see sweep_batch).
+        self._unmarked: dict[str, tuple[frozenset[tuple[str, str]], int]] = {}
         if self._path != ":memory:":
             _preflight(self._path)
         try:
@@ -857,6 +857,7 @@ class SQLiteStore:
         """
         now_us, lease_us = _us(now, "now"), _us(lease_until, "lease_until")
         claim_id = uuid.uuid4().hex
+        self._mark_running_batches()
         taken = self._run(
             "UPDATE links SET claim_id = ?, lease_until = ? "  # noqa: S608 - constant clause
             f"WHERE rowid IN (SELECT rowid {self._DUE})",
@@ -885,6 +886,7 @@ class SQLiteStore:
         any other) when anything is due.
         """
         now_us = _us(now, "now")
+        self._mark_running_batches()
         rows = self._all(
             "SELECT record_id, purpose_id, claim_id IS NOT NULL OR lease_until IS NOT NULL "
             + self._DUE,
@@ -907,6 +909,17 @@ class SQLiteStore:
             "UPDATE links SET claim_id = ?, lease_until = ? WHERE record_id = ? AND purpose_id = ?",
             [(claim_id, lease_us, record_id, purpose_id) for record_id, purpose_id in keys],
         )
+
+    def _mark_running_batches(self) -> None:
+        """Mark the links of running sweep batches before another claim looks for due links.
+
+        Only a claim made inside a batch's block, in the same transaction, can see the
+        batch's unmarked links; marked, they are not free to it, and the batch's claim
+        is completed as any marked claim is.
+        """
+        while self._unmarked:
+            claim_id, (keys, lease_us) = self._unmarked.popitem()
+            self._mark(claim_id, keys, lease_us)
 
     # Every link of the batch's records and its record's outline (repeated on each of the
     # record's links): the whole batch in one read. Parameter: the record ids (_id_list).
@@ -935,8 +948,9 @@ class SQLiteStore:
         before anyone could see them, and writing them cost a twentieth of a sweep):
         the claim is stored and its keys kept here, and :meth:`complete_claim` defers by
         key. A batch whose block ends without completing it has its links marked then,
-        so they stay leased as a :meth:`claim_due` claim's would. The batch's links and
-        records are read in one statement.
+        so they stay leased as a :meth:`claim_due` claim's would, and so does one whose
+        block claims again (the only claim that could see its links as free). The
+        batch's links and records are read in one statement.
         """
         now, lease_until = _claim_args(now, limit, lease_until, method="sweep_batch")
         claim_id = uuid.uuid4().hex
@@ -960,16 +974,18 @@ class SQLiteStore:
                     if row[0] not in records:
                         records[row[0]] = self._outline_of(row, 9)
                 if keys:
-                    self._unmarked[claim_id] = frozenset(keys)
-                yield SweepBatch(claim=claim, links=links, records=records)
-                if claim_id in self._unmarked:  # not completed in the block: mark it after all
-                    self._mark(claim_id, keys, _us(lease_until, "lease_until"))
+                    self._unmarked[claim_id] = (frozenset(keys), _us(lease_until, "lease_until"))
+                try:
+                    yield SweepBatch(claim=claim, links=links, records=records)
+                    running = self._unmarked.pop(claim_id, None)
+                    if running is not None:  # not completed in the block: mark it after all
+                        self._mark(claim_id, *running)
+                finally:  # inside the transaction, so no other thread sees a stale entry
+                    self._unmarked.pop(claim_id, None)
                 failed = []
         except Exception:
             self._hold_back([link.key for link in failed], lease_until)
             raise
-        finally:
-            self._unmarked.pop(claim_id, None)
 
     def _hold_back(self, keys: Collection[LinkKey], until: dt.datetime) -> None:
         """Keep a failed batch's links out of the pool until *until*, as a lease would.
@@ -1012,8 +1028,9 @@ class SQLiteStore:
                 raise ClaimLostError("claim lease ended before completion")
             self._run("UPDATE claims SET completed = 1 WHERE id = ?", (claim_id,))
             until_us = None if until is None else _us(until, "defer_until")
-            taken = self._unmarked.pop(claim_id, None)
-            if taken is not None:  # a sweep_batch's claim, completed in its block: no marks
+            running = self._unmarked.pop(claim_id, None)
+            if running is not None:  # a sweep_batch's claim, completed in its block: no marks
+                taken, _ = running
                 if until_us is not None:
                     self._many(
                         "UPDATE links SET lease_until = ? WHERE record_id = ? AND purpose_id = ?",

@@ -718,6 +718,24 @@ class StoreConformance:
             assert [x.key for x in batch.claim.links] == keys
             store.complete_claim(batch.claim.id, worker="w", now=T0)
 
+    def test_a_claim_inside_a_batch_leaves_the_batch_its_links(self, store: Store) -> None:
+        keys = _due_links(store, 4)
+        lease = T0 + _HOUR
+        with store.sweep_batch(T0, worker="w", limit=2, lease_until=lease) as batch:
+            inner = store.claim_due(T0, worker="w2", limit=1, lease_until=lease)
+            assert [x.key for x in inner.links] == [keys[2]]
+            with store.sweep_batch(T0, worker="w3", limit=5, lease_until=lease) as nested:
+                assert [x.key for x in nested.claim.links] == [keys[3]]
+                store.complete_claim(nested.claim.id, worker="w3", now=T0)
+            store.complete_claim(
+                batch.claim.id, worker="w", now=T0, defer=[keys[0]], defer_until=T0 + _HOUR
+            )
+            store.complete_claim(inner.id, worker="w2", now=T0)
+        assert [x.key for x in batch.claim.links] == keys[:2]
+        back = store.claim_due(T0, worker="w4", limit=5, lease_until=lease)
+        assert [x.key for x in back.links] == keys[1:]
+        assert store.release_deferrals() == 1
+
     def test_a_batch_takes_over_expired_leases_and_leaves_none_behind(self, store: Store) -> None:
         keys = _due_links(store, 3)
         lost = store.claim_due(T0, worker="w0", limit=1, lease_until=T0 + _HOUR)
