@@ -20,7 +20,9 @@ past), copies the file, and then measures, each in a fresh process-free copy:
    a database of 10,000 records. Target: at most 2x (the due query is an index range).
 3. **peak memory** of the full sweep (``ru_maxrss`` of a child process). Target: < 200 MB.
 
-Figures are medians of ``--repeats`` runs (each on a fresh copy for the destructive ones).
+Figures are medians of ``--repeats`` runs (each on a fresh copy for the destructive ones);
+the nothing-due sweeps, well under a millisecond each, take at least 15 samples apiece, as
+one hiccup of a shared machine moves a median of five.
 """
 
 from __future__ import annotations
@@ -208,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         sweep, raw = statistics.median(sweeps), statistics.median(raws)
         proof = statistics.median(proofs)
         idle_b, idle_s = [], []
-        for _ in range(max(args.repeats, 5)):
+        for _ in range(max(args.repeats, 15)):
             idle_b.append(_idle(big))
             idle_s.append(_idle(small))
         ratio_full = sweep / raw
