@@ -30,6 +30,9 @@ Measured, each repeat interleaved so machine noise hits all alike, medians repor
   or auditing (internal functions; shows what the writes cost).
 * ``commit``: one durable SQLite commit of one row on the same disk (WAL,
   ``synchronous=FULL``, as the store runs): the floor of any write.
+* ``access_small``: ``access`` again on a store of ``--small`` records (10,000 by default),
+  built the same way in the same run. ``access / access_small`` shows whether an access
+  request costs more in a larger store (it should not: every read is an index lookup).
 
 The target is ``access / baseline <= 3``. The baseline writes nothing; an access answer
 must write (the request and its audit entries: Art. 5(2), 12), so on a disk whose fsync
@@ -292,22 +295,29 @@ def run(
     repeats: int,
     directory: Path,
     timer: Callable[[], float] = time.perf_counter,
+    *,
+    small: int = 10_000,
 ) -> dict[str, float]:
-    """Build the store in *directory*, measure, and return the medians (seconds)."""
+    """Build the stores in *directory*, measure, and return the medians (seconds)."""
     bench = Bench(directory / "bench.db", records)
     try:
-        assert bench.access() == bench.access_two_calls() == 2
-        samples = measure(
-            {
-                "baseline": bench.baseline,
-                "access": bench.access,
-                "access_two_calls": bench.access_two_calls,
-                "answer_only": bench.answer_only,
-                "commit": bench.commit,
-            },
-            repeats,
-            timer,
-        )
+        smaller = Bench(directory / "small.db", small)
+        try:
+            assert bench.access() == bench.access_two_calls() == smaller.access() == 2
+            samples = measure(
+                {
+                    "baseline": bench.baseline,
+                    "access": bench.access,
+                    "access_two_calls": bench.access_two_calls,
+                    "answer_only": bench.answer_only,
+                    "commit": bench.commit,
+                    "access_small": smaller.access,
+                },
+                repeats,
+                timer,
+            )
+        finally:
+            smaller.close()
     finally:
         bench.close()
     medians = {name: statistics.median(times) for name, times in samples.items()}
@@ -315,12 +325,13 @@ def run(
     return medians
 
 
-def report(records: int, medians: dict[str, float]) -> bool:
+def report(records: int, medians: dict[str, float], *, small: int = 10_000) -> bool:
     """Print the medians and ratios; return whether the target is met."""
     base = medians["baseline"]
-    print(f"records: {records:,} (bulk load {medians['load_seconds']:.1f} s)")
+    print(f"records: {records:,} (bulk load {medians['load_seconds']:.1f} s); small: {small:,}")
     for name in ("baseline", "access", "access_two_calls", "answer_only", "commit"):
         print(f"{name:>16}: {medians[name] * 1e3:9.3f} ms")
+    print(f"{'access_small':>16}: {medians['access_small'] * 1e3:9.3f} ms")
     ratio = medians["access"] / base
     two = medians["access_two_calls"] / base
     cpu = max(medians["access"] - medians["commit"], 0.0) / base
@@ -329,6 +340,8 @@ def report(records: int, medians: dict[str, float]) -> bool:
     print(f"cpu ratio (the commit removed):    {cpu:8.1f}x")
     print(f"commit floor / baseline:           {medians['commit'] / base:8.1f}x")
     print(f"ratio answer_only / baseline:      {medians['answer_only'] / base:8.1f}x")
+    scale = medians["access"] / medians["access_small"]
+    print(f"ratio access {records:,} / {small:,} records: {scale:5.2f}x (information)")
     met = ratio <= TARGET
     print(f"target access / baseline <= {TARGET}x: {'PASS' if met else 'FAIL'}")
     return met
@@ -337,6 +350,7 @@ def report(records: int, medians: dict[str, float]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=10_000, help="the smaller store's size")
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
     parser.add_argument(
@@ -346,13 +360,13 @@ def main(argv: list[str] | None = None) -> int:
         help="time the wall clock (default) or this process's CPU time",
     )
     args = parser.parse_args(argv)
-    if args.records < 2 or args.repeats < 1:
-        parser.error("--records must be at least 2 and --repeats at least 1")
+    if args.records < 2 or args.small < 2 or args.repeats < 1:
+        parser.error("--records and --small must be at least 2, and --repeats at least 1")
     with tempfile.TemporaryDirectory(prefix=f"bench-access-{uuid.uuid4().hex[:6]}-") as tmp:
         timer = time.perf_counter if args.clock == "wall" else time.process_time
-        medians = run(args.records, args.repeats, Path(tmp), timer)
+        medians = run(args.records, args.repeats, Path(tmp), timer, small=args.small)
     print(f"clock: {args.clock}")
-    met = report(args.records, medians)
+    met = report(args.records, medians, small=args.small)
     return 1 if args.check and not met else 0
 
 

@@ -26,20 +26,22 @@ def bench():
 
 
 def test_a_small_run_measures_every_contender(bench, tmp_path, capsys) -> None:
-    medians = bench.run(2_000, 3, tmp_path)
+    medians = bench.run(2_000, 3, tmp_path, small=200)
     assert set(medians) == {
         "baseline",
         "access",
         "access_two_calls",
         "answer_only",
         "commit",
+        "access_small",
         "load_seconds",
     }
     assert all(value > 0 for value in medians.values())
-    bench.report(2_000, medians)
+    bench.report(2_000, medians, small=200)
     out = capsys.readouterr().out
     assert "records: 2,000" in out
     assert "ratio access / baseline:" in out
+    assert "ratio access 2,000 / 200 records:" in out
     assert "target access / baseline <= 3.0x:" in out
 
 
@@ -57,6 +59,7 @@ def test_the_store_holds_the_filler_and_the_subject_answers_alone(bench, tmp_pat
         b.close()
 
 
-def test_the_size_argument_is_checked(bench) -> None:
+@pytest.mark.parametrize("argv", [["--records", "1"], ["--small", "1"], ["--repeats", "0"]])
+def test_the_size_arguments_are_checked(bench, argv) -> None:
     with pytest.raises(SystemExit):
-        bench.main(["--records", "1"])
+        bench.main(argv)
