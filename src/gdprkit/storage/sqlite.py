@@ -874,7 +874,7 @@ class SQLiteStore:
         )
 
     def _take_due(
-        self, now: dt.datetime, *, claim_id: str, worker: str, limit: int, lease_until: dt.datetime
+        self, now: dt.datetime, *, claim_id: str, worker: str, limit: int, lease_us: int
     ) -> list[tuple[str, str]]:
         """Take up to *limit* due links for a batch without marking them; their keys in due order.
 
@@ -900,7 +900,7 @@ class SQLiteStore:
                 leftover,
             )
         if rows:
-            self._add_claim(claim_id, worker, _us(lease_until, "lease_until"))
+            self._add_claim(claim_id, worker, lease_us)
         return [(record_id, purpose_id) for record_id, purpose_id, _ in rows]
 
     def _mark(self, claim_id: str, keys: Collection[tuple[str, str]], lease_us: int) -> None:
@@ -954,11 +954,12 @@ class SQLiteStore:
         """
         now, lease_until = _claim_args(now, limit, lease_until, method="sweep_batch")
         claim_id = uuid.uuid4().hex
+        lease_us = _us(lease_until, "lease_until")
         failed: list[PurposeLink] = []
         try:
             with self._tx(write=True):
                 keys = self._take_due(
-                    now, claim_id=claim_id, worker=worker, limit=limit, lease_until=lease_until
+                    now, claim_id=claim_id, worker=worker, limit=limit, lease_us=lease_us
                 )
                 rows = (
                     self._all(self._BATCH_ROWS, (_id_list({r for r, _ in keys}),)) if keys else []
@@ -974,7 +975,7 @@ class SQLiteStore:
                     if row[0] not in records:
                         records[row[0]] = self._outline_of(row, 9)
                 if keys:
-                    self._unmarked[claim_id] = (frozenset(keys), _us(lease_until, "lease_until"))
+                    self._unmarked[claim_id] = (frozenset(keys), lease_us)
                 try:
                     yield SweepBatch(claim=claim, links=links, records=records)
                     running = self._unmarked.pop(claim_id, None)
